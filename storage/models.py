@@ -1,0 +1,182 @@
+"""SQLAlchemy 2.0 models: the database is policywatch's source of truth."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType, datetime: DateTime(timezone=True)}
+
+
+class Source(Base):
+    """A watched site column, mirrored from its definition file at start."""
+
+    __tablename__ = "sources"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    layout: Mapped[str] = mapped_column(String(50), default="")
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CrawlRun(Base):
+    """One crawl of one source and how it ended (shown by `policywatch status`)."""
+
+    __tablename__ = "crawl_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Document(Base):
+    """A policy document identified by its URL; its content lives in versions."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    doc_number: Mapped[str | None] = mapped_column(String(100), default=None, index=True)
+    issuers: Mapped[list[Any]] = mapped_column(default=list)
+    province: Mapped[str | None] = mapped_column(String(50), default=None)
+    city: Mapped[str | None] = mapped_column(String(50), default=None)
+    district: Mapped[str | None] = mapped_column(String(50), default=None)
+    region_code: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    admin_level: Mapped[str | None] = mapped_column(String(20), default=None)
+    doc_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    ai_label: Mapped[str | None] = mapped_column(String(20), default=None)
+    ai_score: Mapped[float | None] = mapped_column(Float, default=None)
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    issue_date: Mapped[date | None] = mapped_column(Date, default=None)
+    publish_date: Mapped[date | None] = mapped_column(Date, default=None)
+    effective_date: Mapped[date | None] = mapped_column(Date, default=None)
+    expiry_date: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    missing_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    latest_version_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.seq"
+    )
+
+
+class DocumentVersion(Base):
+    """One distinct content of a document, stored once (idempotent by content hash)."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "seq"),
+        Index("ix_versions_doc_hash", "document_id", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    body_sha256: Mapped[str] = mapped_column(String(64), default="")
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    analysis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    warc_record: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class Change(Base):
+    """A detected change; also the outbox: ``published_at`` is set once its event was acknowledged."""
+
+    __tablename__ = "changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id"), default=None)
+    previous_version_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    kind: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    document: Mapped[Document] = relationship()
+
+
+class Subscription(Base):
+    """Who wants which alerts: filters by region (with hierarchy), keywords, topics and change kind."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(Text, default="")
+    regions: Mapped[list[Any]] = mapped_column(default=list)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    change_kinds: Mapped[list[Any]] = mapped_column(default=list)
+    ai_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Alert(Base):
+    """One change matched to one subscription: created once, whatever the redeliveries."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("change_id", "subscription_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    subscription: Mapped[Subscription] = relationship()
+    change: Mapped[Change] = relationship()
+
+
+class Delivery(Base):
+    """Sending one alert over its subscription's channel; retried until sent or out of attempts."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), unique=True)
+    channel: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    alert: Mapped[Alert] = relationship()
