@@ -1,0 +1,1 @@
+"""Alerts: subscriptions, matching (with the region hierarchy), rendering and delivery channels."""

@@ -1,0 +1,78 @@
+"""Shared fixtures: a real Tansu broker, real SQLite files and the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from policywatch.bus import BusConfig, ensure_topics
+from policywatch.embedded_broker import EmbeddedBroker
+from storage.db import make_engine, migrate
+
+PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[EmbeddedBroker]:
+    """One real Tansu broker for the session; tests isolate themselves by topic prefix."""
+    with EmbeddedBroker() as running:
+        yield running
+
+
+@pytest.fixture
+def bus_config(broker: EmbeddedBroker) -> BusConfig:
+    """Unique topics and groups per test, created explicitly."""
+    suffix = uuid.uuid4().hex[:8]
+    config = BusConfig(
+        bootstrap_servers=(broker.bootstrap,),
+        topic_prefix=f"t{suffix}",
+        group_prefix=f"g{suffix}",
+        partitions=3,
+    )
+    ensure_topics(config)
+    return config
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'policywatch.db'}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL server, dropped afterwards."""
+    name = f"pwtest_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs on a SQLite file and on PostgreSQL."""
+    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+
+
+@pytest.fixture
+def migrated_engine(sqlite_url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared: seeds, labeled texts and real pages (present on every dev and CI machine)."""
+    if not SHARED_DIR.is_dir():
+        pytest.fail(f"shared material not found at {SHARED_DIR}")
+    return SHARED_DIR
