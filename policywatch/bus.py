@@ -199,3 +199,37 @@ class EventConsumer:
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
+
+
+def group_lag(config: BusConfig, stages: dict[str, str]) -> dict[str, int]:
+    """Uncommitted messages per stage ({stage: logical topic}), read with a separate admin client
+    so it is safe to call while the stages' own consumers run in other threads."""
+    from kafka.admin import OffsetSpec
+
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=list(config.bootstrap_servers),
+            client_id="policywatch-lag",
+            request_timeout_ms=config.request_timeout_ms,
+        )
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+    try:
+        result: dict[str, int] = {}
+        for stage, logical in stages.items():
+            topic = config.topic(logical)
+            tps = [TopicPartition(topic, p) for p in range(config.partitions)]
+            ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in tps})
+            committed = admin.list_group_offsets({config.group(stage): tps}).get(config.group(stage), {})
+            total = 0
+            for tp in tps:
+                end = ends[tp].offset
+                done = committed.get(tp)
+                position = done.offset if done is not None and done.offset >= 0 else 0
+                total += max(end - position, 0)
+            result[stage] = total
+        return result
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot read consumer lag: {exc}") from exc
+    finally:
+        admin.close()

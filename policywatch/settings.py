@@ -110,6 +110,9 @@ class AlertSettings(_Section):
         "", description="Base URL of the web UI used in alert links; empty uses the web host and port."
     )
     max_attempts: int = Field(5, ge=1, description="Delivery attempts before a delivery is marked failed.")
+    subscriptions_file: Path | None = Field(
+        None, description="TOML file of subscriptions, synced into the database at start."
+    )
 
 
 class WebSettings(_Section):

@@ -83,6 +83,8 @@ class Document(Base):
     expiry_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(20), default="active")
     missing_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The crawl that last counted this document missing: a redelivered inventory counts once.
+    last_missing_crawl: Mapped[str] = mapped_column(String(64), default="")
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     latest_version_id: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -1,0 +1,50 @@
+"""Webhook: the alert's JSON record POSTed to a URL (httpx).
+
+5xx, 408, 429, timeouts and connection failures are transient; other 4xx mean the endpoint rejects
+us and are permanent. An ``Idempotency-Key`` header carries the alert's stable key so receivers
+can drop the at-least-once duplicate.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from alerts.channels.base import ChannelContext
+from alerts.render import RenderedAlert
+from policywatch.errors import PermanentError, TransientError
+from policywatch.settings import AlertSettings
+
+RETRYABLE_STATUS = {408, 425, 429}
+
+
+class WebhookChannel:
+    """POSTs ``RenderedAlert.as_json()`` to the subscription's URL."""
+
+    name = "webhook"
+
+    def __init__(self, timeout_seconds: float = 10.0) -> None:
+        self.timeout_seconds = timeout_seconds
+
+    @classmethod
+    def from_settings(cls, settings: AlertSettings, context: ChannelContext) -> WebhookChannel:
+        return cls(timeout_seconds=settings.smtp.timeout_seconds)
+
+    def send(self, delivery_target: str, message: RenderedAlert) -> None:
+        url = delivery_target.strip()
+        if not url.startswith(("http://", "https://")):
+            raise PermanentError(f"webhook target is not an http(s) URL: {delivery_target!r}")
+        headers = {"User-Agent": "policywatch-alerts/1"}
+        if message.idempotency_key:
+            headers["Idempotency-Key"] = message.idempotency_key
+        try:
+            with httpx.Client(timeout=self.timeout_seconds) as client:
+                response = client.post(url, json=message.as_json(), headers=headers)
+        except httpx.InvalidURL as exc:
+            raise PermanentError(f"invalid webhook URL {url!r}: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise TransientError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+        status = response.status_code
+        if status >= 500 or status in RETRYABLE_STATUS:
+            raise TransientError(f"webhook {url} answered {status}")
+        if status >= 400:
+            raise PermanentError(f"webhook {url} answered {status}: {response.text[:200]}")

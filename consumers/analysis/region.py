@@ -1,0 +1,238 @@
+"""Administrative regions (GB/T 2260 行政区划代码): lookup by name or code, and containment.
+
+The division table comes from the ``cpca`` package's ``adcodes.csv`` (12-digit codes whose first six
+digits are the GB/T 2260 code), not from a hand-typed list. Conventions, shared with the labeled set:
+
+* 直辖市 (municipality directly under the central government: 北京, 上海, 天津, 重庆):
+  province = city = the municipality, level ``provincial``; its districts have level ``district``.
+* prefecture-level cities, 自治州, 地区 and 盟 are ``municipal``.
+* 区, 县, 县级市, 新区, 旗 (every county-level unit) are ``district``.
+
+Short names (广东, 深圳, 南沙, 黔东南州) resolve when the highest-level candidate is unique; a name used
+by several units of the same level (鼓楼区) needs a ``within`` region to disambiguate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+Level = Literal["provincial", "municipal", "district"]
+
+MUNICIPALITY_PREFIXES = frozenset({"11", "12", "31", "50"})
+# Placeholder rows of the table that group units but are not regions themselves.
+_PLACEHOLDERS = re.compile(r"^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$")
+_LEVEL_RANK = {"provincial": 0, "municipal": 1, "district": 2}
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    """A resolved administrative region; ``code`` is the 6-digit GB/T 2260 code."""
+
+    code: str
+    province: str | None
+    city: str | None
+    district: str | None
+    level: Level
+
+    @property
+    def name(self) -> str:
+        """The most specific name (the unit itself)."""
+        return self.district or self.city or self.province or ""
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"province": self.province, "city": self.city, "district": self.district, "code": self.code}
+
+
+@dataclass(frozen=True)
+class _Table:
+    by_code: dict[str, RegionRef]
+    by_name: dict[str, tuple[RegionRef, ...]]  # full names and aliases
+
+
+def _ethnic_names() -> list[str]:
+    """The 56 nationalities (from cpca's data), longest first, to derive short names of autonomous units."""
+    text = resources.files("cpca.resources").joinpath("56_nations.csv").read_text(encoding="utf-8")
+    names = {line.strip() for line in text.splitlines() if line.strip()}
+    stems = set()
+    for name in names:
+        stems.add(name)
+        if name.endswith("族") and len(name) > 2:
+            stems.add(name[:-1])  # 蒙古族 → 蒙古 (as in 蒙古族藏族自治州 … 蒙古自治县)
+    return sorted(stems, key=len, reverse=True)
+
+
+def short_forms(name: str, ethnic: list[str] | None = None) -> set[str]:
+    """Common abbreviations of a full unit name: 广东省 → 广东, 黔东南苗族侗族自治州 → 黔东南 / 黔东南州."""
+    ethnic = ethnic if ethnic is not None else _ethnic_names_cached()
+    forms: set[str] = set()
+    if name.endswith("特别行政区"):
+        forms.add(name[: -len("特别行政区")])
+    elif name.endswith(("自治区", "自治州", "自治县", "自治旗")):
+        stem = name[:-3]
+        suffix = name[-3:]
+        changed = True
+        while changed and len(stem) > 2:
+            changed = False
+            for eth in ethnic:
+                if stem.endswith(eth) and len(stem) - len(eth) >= 2:
+                    stem = stem[: -len(eth)]
+                    changed = True
+                    break
+        if stem != name[:-3] or len(stem) >= 2:
+            forms.add(stem)
+            if suffix == "自治州":
+                forms.add(stem + "州")
+            elif suffix == "自治县":
+                forms.add(stem + "县")
+    elif name.endswith("新区") and len(name) > 3:
+        forms.add(name[:-2])
+    elif name.endswith(("地区", "林区")) and len(name) > 3:
+        forms.add(name[:-2])
+    elif name[-1] in "省市区县盟旗" and len(name) > 2:
+        forms.add(name[:-1])
+    return {form for form in forms if len(form) >= 2 and form != name}
+
+
+@lru_cache(maxsize=1)
+def _ethnic_names_cached() -> list[str]:
+    return _ethnic_names()
+
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    """Parse cpca's adcode table once into RegionRefs keyed by code and by name."""
+    raw = resources.files("cpca.resources").joinpath("adcodes.csv").read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        code = row["adcode"][:6]
+        if _PLACEHOLDERS.match(row["name"]):
+            continue
+        names[code] = row["name"]
+
+    by_code: dict[str, RegionRef] = {}
+    for code, name in names.items():
+        prov_code = code[:2] + "0000"
+        province = names.get(prov_code)
+        if province is None:
+            continue
+        if code == prov_code:
+            ref = RegionRef(code, province, province if code[:2] in MUNICIPALITY_PREFIXES else None, None,
+                            "provincial")
+        elif code[2:] .endswith("00") and code[2:4] != "00":
+            # prefecture level; 省直辖县级行政区划 rows (xx9000) were skipped as placeholders
+            ref = RegionRef(code, province, name, None, "municipal")
+        else:
+            if code[:2] in MUNICIPALITY_PREFIXES:
+                city: str | None = province
+            else:
+                city = names.get(code[:4] + "00")  # None for 省直辖 county-level cities (潜江市)
+            ref = RegionRef(code, province, city, name, "district")
+        by_code[code] = ref
+
+    ethnic = _ethnic_names_cached()
+    by_name: dict[str, list[RegionRef]] = {}
+    for ref in by_code.values():
+        full = ref.name
+        by_name.setdefault(full, []).append(ref)
+        for alias in short_forms(full, ethnic):
+            bucket = by_name.setdefault(alias, [])
+            if ref not in bucket:
+                bucket.append(ref)
+    return _Table(by_code, {key: tuple(value) for key, value in by_name.items()})
+
+
+def contains(ancestor: RegionRef, descendant: RegionRef) -> bool:
+    """True when ``descendant`` lies inside ``ancestor`` (a region contains itself)."""
+    if ancestor.code == descendant.code:
+        return True
+    if _LEVEL_RANK[ancestor.level] >= _LEVEL_RANK[descendant.level]:
+        return False
+    if ancestor.level == "provincial":
+        return descendant.code[:2] == ancestor.code[:2]
+    if ancestor.level == "municipal":
+        return descendant.code[:4] == ancestor.code[:4]
+    return False
+
+
+def _pick(candidates: tuple[RegionRef, ...], within: RegionRef | None) -> RegionRef | None:
+    """Choose one candidate: inside ``within`` if given, else the unique highest-level one."""
+    if within is not None:
+        candidates = tuple(c for c in candidates if contains(within, c))
+    if not candidates:
+        return None
+    top = min(_LEVEL_RANK[c.level] for c in candidates)
+    best = [c for c in candidates if _LEVEL_RANK[c.level] == top]
+    # Prefer a unit whose full name matches exactly over one reached through an alias.
+    return best[0] if len(best) == 1 else None
+
+
+def _lookup_exact(name: str, within: RegionRef | None) -> RegionRef | None:
+    table = _table()
+    full = tuple(ref for ref in table.by_name.get(name, ()) if ref.name == name)
+    if full:
+        found = _pick(full, within)
+        if found is not None:
+            return found
+        if within is None and len(full) > 1:
+            return None
+    candidates = table.by_name.get(name)
+    if candidates:
+        return _pick(candidates, within)
+    return None
+
+
+def _renamed_fallback(name: str, within: RegionRef | None) -> RegionRef | None:
+    """Counties and county-level cities later turned into districts (临安市 → 临安区): match the stem and
+    keep the name as written, with the code the table knows."""
+    if len(name) < 3 or name[-1] != "区":
+        return None
+    for suffix in ("市", "县"):
+        found = _lookup_exact(name[:-1] + suffix, within)
+        if found is not None and found.level == "district":
+            return RegionRef(found.code, found.province, found.city, name, "district")
+    return None
+
+
+def lookup(name_or_code: str, within: RegionRef | None = None) -> RegionRef | None:
+    """Resolve a region from a 6/12-digit code, a full or short name, or a composite (广州市南沙区).
+
+    Returns None for unknown or ambiguous names; ``within`` narrows the search to one ancestor.
+    """
+    key = re.sub(r"\s+", "", name_or_code or "")
+    if not key:
+        return None
+    table = _table()
+    if key.isdigit():
+        if len(key) == 12:
+            key = key[:6]
+        return table.by_code.get(key) if len(key) == 6 else None
+    found = _lookup_exact(key, within)
+    if found is not None:
+        return found
+    # Composite names: resolve the longest known prefix, then the remainder inside it.
+    for cut in range(len(key) - 1, 1, -1):
+        head = _lookup_exact(key[:cut], within)
+        if head is None or head.level == "district":
+            continue
+        tail = key[cut:]
+        if head.code[:2] in MUNICIPALITY_PREFIXES and tail.startswith(("市", "省")):
+            continue
+        rest = lookup(tail, head)
+        if rest is not None:
+            return rest
+    return _renamed_fallback(key, within)
+
+
+def names_index() -> dict[str, tuple[RegionRef, ...]]:
+    """Every full name and alias with its candidates (for building a text scanner or a dictionary)."""
+    return _table().by_name
+
+
+def all_regions() -> tuple[RegionRef, ...]:
+    return tuple(_table().by_code.values())

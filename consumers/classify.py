@@ -1,0 +1,92 @@
+"""Classify stage: turns a fetched page into an understood document (text + analysis).
+
+Stateless, so redelivery simply republishes the same understanding; the store stage deduplicates
+by document key and content hash. Removals and inventories are forwarded onto the documents topic
+so the store stage sees every event about a document in order.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from consumers.analysis import analyze
+from policywatch.bus import EventProducer
+from policywatch.errors import PermanentError
+from policywatch.events import (
+    DocumentGone,
+    DocumentUnderstood,
+    Envelope,
+    PageFetched,
+    PageGone,
+    Payload,
+    SourceCrawled,
+    SourceInventory,
+    content_hash,
+)
+
+log = logging.getLogger(__name__)
+
+
+class EmptyDocument(PermanentError):
+    """The page had no readable body text."""
+
+
+class ClassifyStage:
+    name = "classify"
+    input_topic = "pages"
+
+    def __init__(self, producer: EventProducer) -> None:
+        self._producer = producer
+
+    def handle(self, envelope: Envelope, payload: Payload) -> None:
+        if isinstance(payload, PageFetched):
+            self._producer.publish(self.understand(payload))
+        elif isinstance(payload, PageGone):
+            self._producer.publish(
+                DocumentGone(
+                    source_id=payload.source_id,
+                    url=payload.url,
+                    reason=f"HTTP {payload.status}: {payload.reason}",
+                    observed_at=payload.observed_at,
+                )
+            )
+        elif isinstance(payload, SourceCrawled):
+            self._producer.publish(
+                SourceInventory(
+                    source_id=payload.source_id,
+                    crawl_id=payload.crawl_id,
+                    finished_at=payload.finished_at,
+                    complete=payload.complete,
+                    seen_urls=payload.seen_urls,
+                )
+            )
+        else:
+            raise PermanentError(f"classify stage does not handle {envelope.type}")
+
+    @staticmethod
+    def understand(page: PageFetched) -> DocumentUnderstood:
+        hints = dict(page.detail_hints)
+        if page.list_entry.title:
+            hints["list_title"] = page.list_entry.title
+        if page.list_entry.date:
+            hints["list_date"] = page.list_entry.date
+        if page.region_hint:
+            hints["region"] = page.region_hint
+        analysis = analyze(html=page.html, url=page.final_url or page.url, hints=hints)
+        text = analysis.text
+        if not text.strip():
+            raise EmptyDocument(f"no body text extracted from {page.url}")
+        data = analysis.to_dict()
+        data.pop("text", None)  # the text travels once, beside the analysis
+        title = data.get("title") or page.list_entry.title or page.url
+        return DocumentUnderstood(
+            source_id=page.source_id,
+            url=page.url,
+            fetched_at=page.fetched_at,
+            content_hash=content_hash(text),
+            title=title,
+            text=text,
+            analysis=data,
+            body_sha256=page.body_sha256,
+            warc_record=page.warc_record,
+        )

@@ -1,0 +1,198 @@
+"""Diff-and-store stage: stores each new version once and records what changed.
+
+Idempotency: a version is stored only when its content hash differs from the document's latest
+version, and each change has a unique dedup key. Changes are a transactional outbox: they are
+committed with the version, then published; ``published_at`` is set only after the broker's ack.
+A redelivered event whose content is already stored just publishes what the outbox still holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from consumers.diffing.lineage import LineageIndex
+from consumers.diffing.predecessors import compare_with_predecessors
+from consumers.diffing.textdiff import diff_versions
+from policywatch.bus import EventProducer
+from policywatch.errors import PermanentError
+from policywatch.events import (
+    DocumentChanged,
+    DocumentGone,
+    DocumentUnderstood,
+    Envelope,
+    Payload,
+    SourceInventory,
+    document_key,
+)
+from policywatch.metrics import Metrics
+from storage import documents as repo
+from storage.db import transaction
+from storage.models import Change, Document
+
+log = logging.getLogger(__name__)
+
+
+class StoreStage:
+    name = "store"
+    input_topic = "documents"
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        producer: EventProducer,
+        metrics: Metrics,
+        removed_after_missing: int = 2,
+    ) -> None:
+        self._factory = factory
+        self._producer = producer
+        self._metrics = metrics
+        self._removed_after_missing = removed_after_missing
+        self._lineage = LineageIndex()
+        self._indexed: dict[int, int] = {}  # document id -> version id in the lineage index
+
+    def handle(self, envelope: Envelope, payload: Payload) -> None:
+        if isinstance(payload, DocumentUnderstood):
+            with transaction(self._factory) as session:
+                self._store(session, payload)
+        elif isinstance(payload, DocumentGone):
+            with transaction(self._factory) as session:
+                document = repo.document_by_key(session, document_key(payload.url))
+                if document is not None and document.status == "active":
+                    self._remove(session, document, payload.reason)
+        elif isinstance(payload, SourceInventory):
+            with transaction(self._factory) as session:
+                self._inventory(session, payload)
+        else:
+            raise PermanentError(f"store stage does not handle {envelope.type}")
+        self.publish_outbox()
+
+    def publish_outbox(self) -> int:
+        """Publish every unpublished change, oldest first; returns how many were published."""
+        with transaction(self._factory) as session:
+            pending = [(c.id, self._event(session, c)) for c in repo.unpublished_changes(session)]
+        for change_id, event in pending:
+            self._producer.publish(event)
+            with transaction(self._factory) as session:
+                change = session.get(Change, change_id)
+                if change is not None and change.published_at is None:
+                    change.published_at = datetime.now(UTC)
+        return len(pending)
+
+    @staticmethod
+    def _event(session: Session, change: Change) -> DocumentChanged:
+        document = session.get(Document, change.document_id)
+        assert document is not None
+        return DocumentChanged(
+            change_id=change.id,
+            document_id=change.document_id,
+            version_id=change.version_id,
+            url=document.url,
+            kind=change.kind,  # type: ignore[arg-type]
+            detected_at=change.detected_at,
+        )
+
+    def _store(self, session: Session, event: DocumentUnderstood) -> None:
+        key = document_key(event.url)
+        document = repo.document_by_key(session, key)
+        now = datetime.now(UTC)
+        if document is None:
+            document = Document(key=key, source_id=event.source_id, url=event.url, first_seen=now)
+            session.add(document)
+            session.flush()
+        previous = repo.latest_version(session, document)
+        document.last_seen = now
+        document.missing_count = 0
+        if document.status != "active":
+            log.info("document %s is back on its site", event.url)
+            document.status = "active"
+        if previous is not None and previous.content_hash == event.content_hash:
+            return  # unchanged (or a redelivery): nothing new to store
+        version = repo.add_version(
+            session,
+            document,
+            content_hash=event.content_hash,
+            body_sha256=event.body_sha256,
+            fetched_at=event.fetched_at,
+            title=event.title,
+            text=event.text,
+            analysis=event.analysis,
+            warc_record=event.warc_record,
+        )
+        repo.apply_analysis(document, event.title, event.analysis)
+        if previous is None:
+            kind, summary = "new", self._new_summary(session, document, event)
+        else:
+            diff = diff_versions(previous.text, event.text, previous.analysis, event.analysis)
+            if diff.is_trivial:
+                log.info("version %d of %s differs only in form; no alert", version.seq, event.url)
+                return
+            kind, summary = "revised", diff.to_dict()
+        repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
+        self._metrics.changes.labels(kind).inc()
+
+    def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
+        self._sync_lineage(session)  # includes this document; find_borrowings skips its own id
+        borrowings = self._lineage.find_borrowings(document.id, event.text, document.region_code)
+        lineage = []
+        for borrowing in borrowings:
+            source = session.get(Document, borrowing.document_id)
+            lineage.append(
+                {
+                    "document_id": borrowing.document_id,
+                    "title": source.title if source else "",
+                    "region": " ".join(
+                        part for part in (source.province, source.city, source.district) if part
+                    ) if source else "",
+                    "share": round(borrowing.share, 3),
+                    "same_region": borrowing.same_region,
+                    "passages": list(borrowing.passages)[:3],
+                }
+            )
+        candidates = repo.regional_candidates(session, document.region_code, document.id)
+        predecessors = compare_with_predecessors(event.analysis, candidates)
+        headline = f"新发布：{event.title}"
+        if lineage:
+            top = max(lineage, key=lambda item: item["share"])
+            headline += f"；约{round(top['share'] * 100)}%文本与《{top['title']}》相同"
+        return {"headline": headline, "lineage": lineage, "predecessors": predecessors}
+
+    def _sync_lineage(self, session: Session) -> None:
+        """Bring the in-memory lineage index up to date with the store (other instances write too)."""
+        for document, version in repo.latest_versions(session):
+            if self._indexed.get(document.id) == version.id:
+                continue
+            if document.id in self._indexed:
+                self._lineage.remove(document.id)
+            self._lineage.add(document.id, version.text, {"region_code": document.region_code})
+            self._indexed[document.id] = version.id
+
+    def _remove(self, session: Session, document: Document, reason: str) -> None:
+        document.status = "removed"
+        latest = repo.latest_version(session, document)
+        seq = latest.seq if latest else 0
+        summary = {"headline": f"撤下：{document.title}（{reason}）", "reason": reason}
+        repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
+        self._metrics.changes.labels("removed").inc()
+
+    def _inventory(self, session: Session, event: SourceInventory) -> None:
+        if not event.complete:
+            log.info("crawl %s of %s was incomplete; not counting missing documents",
+                     event.crawl_id, event.source_id)
+            return
+        seen = {document_key(url) for url in event.seen_urls}
+        for document in repo.active_documents_of_source(session, event.source_id):
+            if document.key in seen:
+                document.missing_count = 0
+                continue
+            if document.last_missing_crawl == event.crawl_id:
+                continue  # this inventory was already counted (redelivery)
+            document.last_missing_crawl = event.crawl_id
+            document.missing_count += 1
+            if document.missing_count >= self._removed_after_missing:
+                self._remove(
+                    session, document, f"连续{document.missing_count}次未出现在栏目列表 (missing from list)"
+                )

@@ -1,0 +1,289 @@
+"""Source definitions as data: one TOML file per source, validated into ``SourceDefinition``.
+
+A definition says where a source's column lists are, which list layout they use, how to find
+document links (with their list title and date), how to paginate, and hints for detail pages.
+Files under ``sources/real/`` describe live portals; files under ``sources/simulated/`` use a
+``{simulator}`` placeholder that is replaced by ``settings.crawl.simulator_url`` (such a source is
+skipped when that URL is empty). Errors name the file and the key that is wrong.
+
+Also the two operator entry points the CLI wires to ``policywatch sources list|check``:
+``list_sources_table`` and ``check_sources``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SIMULATOR_PLACEHOLDER = "{simulator}"
+PACKAGE_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+
+Layout = Literal["static", "json_api", "inline_json", "hanweb_jpage"]
+
+
+class SourceError(ValueError):
+    """A source definition file is invalid; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LinkRules(_Strict):
+    """How to find document links on an HTML list page (parsel CSS, ``::attr()``/``::text`` allowed).
+
+    For ``static`` and ``hanweb_jpage`` lists: ``item`` selects one entry; ``link``, ``title`` and
+    ``date`` are evaluated inside it. ``title_fallback`` is used when ``title`` finds nothing
+    (e.g. links whose ``title`` attribute is missing but whose text is complete).
+    """
+
+    item: str = "li"
+    link: str = "a::attr(href)"
+    title: str = "a::attr(title)"
+    title_fallback: str = "a::text"
+    date: str = ""
+    url_must_contain: str = Field("", description="Keep only links whose URL contains this.")
+
+
+class JsonRules(_Strict):
+    """How to read entries from JSON (``json_api`` response bodies or ``inline_json`` scripts).
+
+    ``items_path`` is a dotted path to the entry array. ``url_key`` names the key inside the URL
+    field when that field is itself a JSON object or a JSON string (Jiangxi's ``urls`` = '{"pc": …}').
+    ``script_marker`` (inline_json only) is the text right before the array in the page's script.
+    """
+
+    items_path: str = ""
+    url_field: str = "url"
+    url_key: str = ""
+    title_field: str = "title"
+    date_field: str = "date"
+    script_marker: str = ""
+    attachments_field: str = ""
+    attachment_name_field: str = "fileName"
+    attachment_url_field: str = "filePath"
+
+
+class Pagination(_Strict):
+    """How further list pages are found; every kind is bounded by ``settings.crawl.page_cap``.
+
+    - ``none``: only the list URLs.
+    - ``next_link``: follow ``next_css`` (a link on each list page).
+    - ``template``: URLs from ``template`` relative to the first list URL, with ``{n}`` the page
+      index counted from ``first_index`` (TRS: index_1.html …) or ``{page}`` from 2, or ``{start}``/
+      ``{end}`` record windows of ``per_page`` (Hanweb jpage). The total comes from ``total_regex``
+      (HTML/XML) or ``total_path`` (JSON); ``total_is`` says whether it counts pages or records.
+    """
+
+    kind: Literal["none", "next_link", "template"] = "none"
+    next_css: str = ""
+    template: str = ""
+    first_index: int = 1
+    per_page: int = Field(20, ge=1)
+    total_regex: str = ""
+    total_path: str = ""
+    total_is: Literal["pages", "records"] = "pages"
+
+    @field_validator("template")
+    @classmethod
+    def _has_placeholder(cls, value: str) -> str:
+        if value and not any(p in value for p in ("{n}", "{page}", "{start}")):
+            raise ValueError("template needs {n}, {page} or {start}")
+        return value
+
+
+class DetailHints(_Strict):
+    """CSS hints for detail pages, carried to the analysis stage in ``PageFetched.detail_hints``."""
+
+    title: str = ""
+    body: str = ""
+    meta_table: str = ""
+    attachments: str = (
+        "a[href$='.pdf'], a[href$='.PDF'], a[href$='.docx'], a[href$='.doc'], a[href$='.wps'], "
+        "a[href$='.ofd'], a[href$='.xlsx'], a[href$='.xls']"
+    )
+    url_must_contain: str = ""
+
+
+class EncodingHints(_Strict):
+    """What the site is known to serve; the encoding middleware still checks the bytes."""
+
+    declared: str = ""
+    fallback: str = "gb18030"
+
+
+class Schedule(_Strict):
+    interval_minutes: float = Field(60.0, gt=0)
+
+
+class Verification(_Strict):
+    """How the definition was established: an operator reads this before trusting a source."""
+
+    status: Literal["simulated", "offline-realpages", "offline-cms-pattern", "live-checked", "unverified"]
+    method: str
+    checked_on: str = ""
+
+
+class _SourceFile(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    region: str
+    layout: Layout
+    list_urls: list[str] = Field(min_length=1)
+    links: LinkRules = Field(default_factory=LinkRules)
+    json: JsonRules = Field(default_factory=JsonRules)
+    pagination: Pagination = Field(default_factory=Pagination)
+    detail: DetailHints = Field(default_factory=DetailHints)
+    encoding: EncodingHints = Field(default_factory=EncodingHints)
+    schedule: Schedule = Field(default_factory=Schedule)
+    verification: Verification
+    allowed_domains: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SourceDefinition:
+    """One source, ready for the spider: URLs resolved, domains derived."""
+
+    id: str
+    name: str
+    region: str
+    layout: Layout
+    list_urls: tuple[str, ...]
+    links: LinkRules
+    json: JsonRules
+    pagination: Pagination
+    detail: DetailHints
+    encoding: EncodingHints
+    interval_minutes: float
+    verification: Verification
+    allowed_domains: tuple[str, ...]
+    simulated: bool
+    path: Path
+    notes: str = ""
+
+    def detail_hints(self) -> dict[str, str]:
+        """The hints published with every page (only the non-empty ones)."""
+        hints = {
+            "title_css": self.detail.title,
+            "body_css": self.detail.body,
+            "meta_table_css": self.detail.meta_table,
+            "layout": self.layout,
+        }
+        return {key: value for key, value in hints.items() if value}
+
+
+def _error_from_validation(path: Path, exc: ValidationError) -> SourceError:
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"]) or "(file)"
+        problems.append(f"{key}: {err['msg']}")
+    return SourceError(f"{path}: " + "; ".join(problems))
+
+
+def parse_source_file(path: Path, simulator_url: str = "") -> SourceDefinition | None:
+    """Read one definition; ``None`` for a simulated source while no simulator URL is set."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot read: {exc}") from exc
+    try:
+        data = _SourceFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _error_from_validation(path, exc) from exc
+    simulated = any(SIMULATOR_PLACEHOLDER in url for url in data.list_urls)
+    if simulated and not simulator_url:
+        return None
+    base = simulator_url.rstrip("/")
+    urls = tuple(url.replace(SIMULATOR_PLACEHOLDER, base) for url in data.list_urls)
+    for index, url in enumerate(urls):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SourceError(f"{path}: list_urls.{index}: {url!r} is not an http(s) URL")
+    domains = tuple(data.allowed_domains) or tuple(
+        sorted({urlsplit(url).hostname or "" for url in urls})
+    )
+    if data.layout in ("json_api", "inline_json") and not data.json.items_path and not data.json.script_marker:
+        raise SourceError(f"{path}: json: layout {data.layout} needs json.items_path or json.script_marker")
+    if data.pagination.kind == "next_link" and not data.pagination.next_css:
+        raise SourceError(f"{path}: pagination.next_css: required when pagination.kind = 'next_link'")
+    if data.pagination.kind == "template" and not data.pagination.template:
+        raise SourceError(f"{path}: pagination.template: required when pagination.kind = 'template'")
+    return SourceDefinition(
+        id=data.id,
+        name=data.name,
+        region=data.region,
+        layout=data.layout,
+        list_urls=urls,
+        links=data.links,
+        json=data.json,
+        pagination=data.pagination,
+        detail=data.detail,
+        encoding=data.encoding,
+        interval_minutes=data.schedule.interval_minutes,
+        verification=data.verification,
+        allowed_domains=domains,
+        simulated=simulated,
+        path=path,
+        notes=data.notes,
+    )
+
+
+def load_sources(dirs: Iterable[Path | str], simulator_url: str = "") -> list[SourceDefinition]:
+    """Every definition under ``dirs`` (recursively, ``*.toml``), sorted by id.
+
+    Raises SourceError for a bad file, a missing folder, or two files with the same id.
+    """
+    found: dict[str, SourceDefinition] = {}
+    for folder in dirs:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise SourceError(f"{folder}: sources folder does not exist")
+        for path in sorted(folder.rglob("*.toml")):
+            source = parse_source_file(path, simulator_url)
+            if source is None:
+                continue
+            if source.id in found:
+                raise SourceError(f"{path}: id: {source.id!r} is already defined in {found[source.id].path}")
+            found[source.id] = source
+    return [found[key] for key in sorted(found)]
+
+
+def find_source(sources: Sequence[SourceDefinition], source_id: str) -> SourceDefinition:
+    for source in sources:
+        if source.id == source_id:
+            return source
+    known = ", ".join(s.id for s in sources) or "(none)"
+    raise SourceError(f"unknown source {source_id!r}; known: {known}")
+
+
+def list_sources_table(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
+    """Rows for ``policywatch sources list``: id, region, layout, verification, schedule, first URL."""
+    return [
+        {
+            "id": source.id,
+            "name": source.name,
+            "region": source.region,
+            "layout": source.layout,
+            "verification": source.verification.status,
+            "checked_on": source.verification.checked_on,
+            "interval_minutes": f"{source.interval_minutes:g}",
+            "list_url": source.list_urls[0],
+        }
+        for source in sources
+    ]
+
+
+def check_sources(*args: Any, **kwargs: Any) -> Any:
+    """Live check of sources; see ``crawlers.check.check_sources`` (imported lazily: it needs HTTP)."""
+    from crawlers.check import check_sources as _check
+
+    return _check(*args, **kwargs)

@@ -1,0 +1,224 @@
+"""List-page parsers, one per layout, registered by name: pure functions of (source, URL, text).
+
+They are kept free of Scrapy so that ``sources check`` and the tests run them on saved real pages.
+A layout that truly needs code is a new function in ``LIST_PARSERS`` plus its name in the
+catalog's ``Layout``; everything else about a site is data in its TOML file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawlers.catalog import SourceDefinition
+
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """One document link as its list page shows it."""
+
+    url: str
+    title: str = ""
+    date: str = ""
+    attachments: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ListPage:
+    """What one list page yielded: links, and what it says about pagination."""
+
+    links: list[ListLink] = field(default_factory=list)
+    total: int | None = None
+    next_urls: list[str] = field(default_factory=list)
+
+
+def normalise_date(text: str) -> str:
+    """'2018年6月19日', '2018/6/19 11:45', '2018-06-19' → '2018-06-19'; '' when there is no date."""
+    match = _DATE.search(text or "")
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _links_from_html(source: SourceDefinition, base_url: str, selector: Selector) -> list[ListLink]:
+    rules = source.links
+    links = []
+    for item in selector.css(rules.item):
+        href = item.css(rules.link).get()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        url = urljoin(base_url, href.strip())
+        if rules.url_must_contain and rules.url_must_contain not in url:
+            continue
+        title = _clean(item.css(rules.title).get()) if rules.title else ""
+        if not title and rules.title_fallback:
+            title = _clean(" ".join(item.css(rules.title_fallback).getall()))
+        date = normalise_date(" ".join(item.css(rules.date).getall())) if rules.date else ""
+        links.append(ListLink(url=url, title=title, date=date))
+    return links
+
+
+def _total_from_text(source: SourceDefinition, text: str) -> int | None:
+    pattern = source.pagination.total_regex
+    if not pattern:
+        return None
+    match = re.search(pattern, text)
+    return int(match.group(1)) if match else None
+
+
+def _dig(data: Any, path: str) -> Any:
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def _url_value(value: Any, key: str) -> str:
+    if isinstance(value, str) and key and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ""
+    if isinstance(value, dict):
+        value = value.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _links_from_json(source: SourceDefinition, base_url: str, entries: Any) -> list[ListLink]:
+    rules = source.json
+    links = []
+    if not isinstance(entries, list):
+        return links
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        href = _url_value(entry.get(rules.url_field), rules.url_key)
+        if not href:
+            continue
+        attachments: list[tuple[str, str]] = []
+        if rules.attachments_field:
+            for item in entry.get(rules.attachments_field) or []:
+                if isinstance(item, dict) and item.get(rules.attachment_url_field):
+                    attachments.append(
+                        (
+                            str(item.get(rules.attachment_name_field, "")),
+                            urljoin(base_url, str(item[rules.attachment_url_field])),
+                        )
+                    )
+        links.append(
+            ListLink(
+                url=urljoin(base_url, href),
+                title=_clean(str(entry.get(rules.title_field, ""))),
+                date=normalise_date(str(entry.get(rules.date_field, ""))),
+                attachments=tuple(attachments),
+            )
+        )
+    return links
+
+
+def parse_static(source: SourceDefinition, url: str, text: str) -> ListPage:
+    selector = Selector(text=text)
+    page = ListPage(links=_links_from_html(source, url, selector), total=_total_from_text(source, text))
+    if source.pagination.kind == "next_link":
+        for href in selector.css(source.pagination.next_css).getall():
+            if href and not href.startswith("javascript:"):
+                page.next_urls.append(urljoin(url, href.strip()))
+    return page
+
+
+def parse_json_api(source: SourceDefinition, url: str, text: str) -> ListPage:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"list page {url} is not JSON: {exc}") from exc
+    total = _dig(data, source.pagination.total_path) if source.pagination.total_path else None
+    return ListPage(
+        links=_links_from_json(source, url, _dig(data, source.json.items_path)),
+        total=int(total) if isinstance(total, int | str) and str(total).isdigit() else None,
+    )
+
+
+def parse_inline_json(source: SourceDefinition, url: str, text: str) -> ListPage:
+    """Entries embedded as a JSON array in a page script (Jiangxi 集约化 platform: ``articleList: [...]``)."""
+    marker = source.json.script_marker
+    start = text.find(marker)
+    if start < 0:
+        return ListPage(total=_total_from_text(source, text))
+    bracket = text.find("[", start + len(marker))
+    try:
+        entries, _ = json.JSONDecoder().raw_decode(text, bracket)
+    except ValueError as exc:
+        raise ValueError(f"list page {url}: the array after {marker!r} is not JSON: {exc}") from exc
+    if source.json.items_path:
+        entries = _dig(entries, source.json.items_path)
+    base = Selector(text=text).css("base::attr(href)").get()
+    base_url = urljoin(url, base) if base else url
+    return ListPage(
+        links=_links_from_json(source, base_url, entries), total=_total_from_text(source, text)
+    )
+
+
+def parse_hanweb_jpage(source: SourceDefinition, url: str, text: str) -> ListPage:
+    """Hanweb (大汉) ``dataproxy.jsp`` paging XML: each ``<record>`` wraps one ``<li>`` in CDATA."""
+    records = _CDATA_RECORD.findall(text)
+    selector = Selector(text="<ul>" + "".join(records) + "</ul>")
+    return ListPage(links=_links_from_html(source, url, selector), total=_total_from_text(source, text))
+
+
+LIST_PARSERS: dict[str, Callable[[SourceDefinition, str, str], ListPage]] = {
+    "static": parse_static,
+    "json_api": parse_json_api,
+    "inline_json": parse_inline_json,
+    "hanweb_jpage": parse_hanweb_jpage,
+}
+
+
+def parse_list(source: SourceDefinition, url: str, text: str) -> ListPage:
+    """Parse one list page with its source's layout; links de-duplicated in page order."""
+    page = LIST_PARSERS[source.layout](source, url, text)
+    seen: set[str] = set()
+    unique = []
+    for link in page.links:
+        if link.url not in seen:
+            seen.add(link.url)
+            unique.append(link)
+    page.links = unique
+    return page
+
+
+def pagination_urls(source: SourceDefinition, first_url: str, total: int | None, cap: int) -> list[str]:
+    """Further list-page URLs of a ``template`` pagination, at most ``cap - 1`` of them."""
+    rules = source.pagination
+    if rules.kind != "template" or total is None:
+        return []
+    pages = total if rules.total_is == "pages" else -(-total // rules.per_page)
+    pages = min(pages, cap)
+    urls = []
+    for number in range(2, pages + 1):
+        start = (number - 1) * rules.per_page + 1
+        relative = rules.template.format(
+            n=number - 2 + rules.first_index,
+            page=number,
+            start=start,
+            end=start + rules.per_page - 1,
+        )
+        urls.append(urljoin(first_url, relative))
+    return urls

@@ -1,0 +1,153 @@
+"""The `policywatch` command line: the edge where settings are loaded and errors become messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from policywatch.errors import PolicywatchError
+from policywatch.logs import configure_logging
+from policywatch.settings import Settings, SettingsError, describe_settings, load_settings
+
+
+class Context:
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+
+    def settings(self, **overrides: Any) -> Settings:
+        try:
+            settings = load_settings(self.config, **overrides)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+        configure_logging(settings.logging)
+        return settings
+
+
+def _default_config() -> Path | None:
+    path = Path("policywatch.toml")
+    return path if path.exists() else None
+
+
+@click.group()
+@click.option(
+    "--config", "-c", type=click.Path(path_type=Path), envvar="POLICYWATCH_CONFIG", default=None,
+    help="Settings file (default: ./policywatch.toml when present).",
+)
+@click.pass_context
+def main(ctx: click.Context, config: Path | None) -> None:
+    """policywatch: watch government sites for AI policy documents and alert subscribers."""
+    ctx.obj = Context(config or _default_config())
+
+
+@main.command()
+@click.pass_obj
+def run(obj: Context) -> None:
+    """Run the daemon until SIGTERM or Ctrl-C."""
+    from policywatch.daemon import Daemon
+
+    settings = obj.settings()
+    try:
+        Daemon(settings).run_forever()
+    except PolicywatchError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(obj: Context, as_json: bool) -> None:
+    """Each source's last crawl and outcome, document counts and consumer lag."""
+    from policywatch.status import collect_status, render_status
+
+    result = collect_status(obj.settings())
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else render_status(result))
+
+
+@main.command()
+@click.option("--keep", is_flag=True, help="Keep the demo's var folder afterwards.")
+@click.pass_obj
+def demo(obj: Context, keep: bool) -> None:
+    """Run the whole flow offline against the simulated government sites."""
+    from policywatch.demo import run_demo
+
+    settings = obj.settings()
+    try:
+        ok = run_demo(settings, keep=keep, out=sys.stdout)
+    except PolicywatchError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    if not ok:
+        raise click.ClickException("the demo's checks failed (see above)")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def analyze(path: Path, as_json: bool) -> None:
+    """Analyse a policy text file or a saved HTML page."""
+    from consumers.analysis import analyze_path, render_text
+
+    analysis = analyze_path(path)
+    if as_json:
+        data = analysis.to_dict()
+        data.pop("text", None)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(analysis))
+
+
+@main.group()
+def sources() -> None:
+    """The watched sources."""
+
+
+@sources.command("list")
+@click.pass_obj
+def sources_list(obj: Context) -> None:
+    """Every source with its region, layout and verification status."""
+    from crawlers.catalog import list_sources_table
+
+    settings = obj.settings()
+    click.echo(list_sources_table(settings.crawl.sources_dirs, settings.crawl.simulator_url))
+
+
+@sources.command("check")
+@click.argument("source_id", required=False)
+@click.pass_obj
+def sources_check(obj: Context, source_id: str | None) -> None:
+    """Fetch live pages and report whether list, links, pagination and detail fields were found."""
+    from crawlers.catalog import check_sources
+
+    settings = obj.settings()
+    report, ok = check_sources(settings, source_id)
+    click.echo(report)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("source_id")
+@click.pass_obj
+def crawl(obj: Context, source_id: str) -> None:
+    """Crawl one source now (starts the pipeline on the configured broker and store)."""
+    from policywatch.pipeline import Pipeline
+
+    settings = obj.settings(web={"enabled": False})
+    with Pipeline(settings) as pipeline:
+        result = pipeline.crawl(source_id)
+        pipeline.wait_idle(timeout_s=120)
+    click.echo(f"{source_id}: {result.outcome} {json.dumps(result.stats, ensure_ascii=False, default=str)}")
+
+
+@main.command("settings")
+def settings_cmd() -> None:
+    """Every setting with its default and help (environment: POLICYWATCH_SECTION__KEY)."""
+    for key, default, help_text in describe_settings():
+        click.echo(f"{key:36} {default:40} {help_text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""`policywatch run`: the pipeline plus a scheduler of crawls, until SIGTERM or Ctrl-C.
+
+Crawls run as one subprocess each (see crawlers.runner): the Twisted reactor cannot be restarted
+inside a long-lived process, and a subprocess also isolates a crawl's memory and crashes. APScheduler
+runs one job per source (interval plus jitter, never two at once for one source, missed runs
+coalesced), an outbox relay and a delivery retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from policywatch.errors import PolicywatchError
+from policywatch.pipeline import Pipeline
+from policywatch.settings import Settings
+from policywatch.web import WebServer, create_app
+
+log = logging.getLogger(__name__)
+
+
+class Daemon:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pipeline = Pipeline(settings)
+        self.scheduler = BackgroundScheduler(
+            timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+        )
+        self.web: WebServer | None = None
+        self._stop = threading.Event()
+
+    def health(self) -> dict[str, Any]:
+        checks: dict[str, Any] = {
+            "scheduler": "ok" if self.scheduler.running else "stopped",
+        }
+        for runner in self.pipeline.runners:
+            checks[f"stage_{runner.stage.name}"] = "ok" if runner.running else "stopped"
+        if self.pipeline.broker is not None:
+            checks["broker"] = "ok" if self.pipeline.broker.alive() else "down"
+        return checks
+
+    def start(self) -> None:
+        web_url = ""
+        if self.settings.web.enabled:
+            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health)
+            self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
+            web_url = self.web.url
+        self.pipeline.start(web_url=web_url)
+        enabled = set(self.settings.crawl.enabled_sources)
+        sources = [s for s in self.pipeline.sources if not enabled or s.id in enabled]
+        now = datetime.now(UTC)
+        for index, source in enumerate(sources):
+            minutes = source.interval_minutes or self.settings.crawl.interval_minutes
+            self.scheduler.add_job(
+                self._crawl_job,
+                "interval",
+                args=[source.id],
+                id=f"crawl:{source.id}",
+                minutes=minutes,
+                jitter=self.settings.crawl.jitter_seconds,
+                next_run_time=now + timedelta(seconds=2 + 3 * index),
+            )
+        self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
+        self.scheduler.add_job(self._retry_deliveries, "interval", seconds=60, id="delivery-retry")
+        self.scheduler.start()
+        log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
+
+    def _crawl_job(self, source_id: str) -> None:
+        try:
+            self.pipeline.crawl(source_id)
+        except PolicywatchError as exc:
+            log.warning("crawl of %s failed: %s (next try on schedule)", source_id, exc)
+
+    def _retry_deliveries(self) -> None:
+        try:
+            self.pipeline.retry_deliveries()
+        except PolicywatchError as exc:
+            log.warning("delivery retry failed: %s", exc)
+
+    def request_stop(self, *_: object) -> None:
+        self._stop.set()
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.request_stop)
+        signal.signal(signal.SIGINT, self.request_stop)
+        self.start()
+        try:
+            self._stop.wait()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        log.info("stopping: finishing in-flight work")
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.pipeline.stop()
+        if self.web is not None:
+            self.web.stop()
+        log.info("stopped")

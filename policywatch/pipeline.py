@@ -1,0 +1,222 @@
+"""The composition root: builds the store, the bus (embedded broker if none is configured) and the
+three consumer stages from Settings, and runs crawls. Used by the daemon, the demo and the tests."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO
+
+from sqlalchemy import select
+
+from alerts.channels import build_channels
+from alerts.service import Deliverer
+from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
+from consumers.alert import AlertStage
+from consumers.classify import ClassifyStage
+from consumers.runtime import StageRunner
+from consumers.store import StoreStage
+from crawlers.catalog import load_sources
+from crawlers.runner import CrawlResult, run_crawl
+from policywatch.bus import BusConfig, EventProducer, ensure_topics, group_lag
+from policywatch.embedded_broker import EmbeddedBroker
+from policywatch.errors import PolicywatchError
+from policywatch.metrics import Metrics
+from policywatch.settings import Settings
+from storage.db import make_engine, migrate, session_factory, transaction
+from storage.models import Change, CrawlRun, Delivery, Source
+
+log = logging.getLogger(__name__)
+
+STAGE_TOPICS = {"classify": "pages", "store": "documents", "alert": "changes"}
+
+
+@dataclass(frozen=True)
+class PipelineState:
+    """What `policywatch status` needs to find a running daemon's broker."""
+
+    bootstrap_servers: list[str]
+    topic_prefix: str
+    group_prefix: str
+    partitions: int
+    pid: int
+    web_url: str
+
+
+class Pipeline:
+    """Everything between the sites and the subscribers, started and stopped as one unit."""
+
+    def __init__(self, settings: Settings, metrics: Metrics | None = None,
+                 console_stream: IO[str] | None = None) -> None:
+        self.settings = settings
+        self.metrics = metrics or Metrics()
+        self._console_stream = console_stream
+        self.engine = make_engine(settings.database_url, echo=settings.database.echo)
+        self.factory = session_factory(self.engine)
+        self.broker: EmbeddedBroker | None = None
+        self.bus: BusConfig | None = None
+        self.producer: EventProducer | None = None
+        self.runners: list[StageRunner] = []
+        self.store_stage: StoreStage | None = None
+        self.deliverer: Deliverer | None = None
+        self.sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self, web_url: str = "") -> Pipeline:
+        settings = self.settings
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        migrate(self.engine)
+        self._sync_sources()
+        if settings.alerts.subscriptions_file is not None:
+            specs = load_subscriptions_file(settings.alerts.subscriptions_file)
+            with transaction(self.factory) as session:
+                sync_subscriptions(session, specs)
+            log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
+        servers = list(settings.kafka.bootstrap_servers)
+        if not servers:
+            self.broker = EmbeddedBroker(log_file=settings.var_dir / "broker.log").start()
+            servers = [self.broker.bootstrap]
+        k = settings.kafka
+        self.bus = BusConfig(
+            bootstrap_servers=tuple(servers),
+            topic_prefix=k.topic_prefix,
+            partitions=k.partitions,
+            replication_factor=k.replication_factor,
+            group_prefix=k.group_prefix,
+            session_timeout_ms=k.session_timeout_ms,
+            heartbeat_interval_ms=k.heartbeat_interval_ms,
+            fetch_max_wait_ms=k.fetch_max_wait_ms,
+            max_request_size=k.max_request_size,
+            request_timeout_ms=k.request_timeout_ms,
+        )
+        ensure_topics(self.bus)
+        self.metrics.broker_up.set(1)
+        self.producer = EventProducer(self.bus, "policywatch")
+        channels = build_channels(settings.alerts, console_stream=self._console_stream)
+        log.info("alert channels enabled: %s", ", ".join(sorted(channels)) or "none")
+        self.deliverer = Deliverer(channels, settings.alerts.max_attempts)
+        base_url = settings.alerts.public_base_url or web_url
+        self.store_stage = StoreStage(
+            self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
+        )
+        stages = [
+            ClassifyStage(self.producer),
+            self.store_stage,
+            AlertStage(self.factory, self.deliverer, base_url, self.metrics),
+        ]
+        self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
+        self._write_state(web_url)
+        self.relay_outbox()
+        return self
+
+    def stop(self) -> None:
+        for runner in self.runners:
+            runner.stop()
+        if self.producer is not None:
+            self.producer.close()
+        if self.broker is not None:
+            self.broker.stop()
+        if self.settings.runtime_file.exists():
+            self.settings.runtime_file.unlink()
+        self.engine.dispose()
+
+    def __enter__(self) -> Pipeline:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- work ------------------------------------------------------------------------------------
+    def crawl(self, source_id: str) -> CrawlResult:
+        """Run one crawl of one source and record how it went."""
+        assert self.bus is not None, "start() the pipeline first"
+        with transaction(self.factory) as session:
+            run = CrawlRun(source_id=source_id)
+            session.add(run)
+            session.flush()
+            run_id = run.id
+        result = run_crawl(
+            source_id,
+            settings=self.settings,
+            bootstrap=",".join(self.bus.bootstrap_servers),
+            topic_prefix=self.bus.topic_prefix,
+            timeout_s=self.settings.crawl.crawl_timeout_seconds,
+        )
+        with transaction(self.factory) as session:
+            run = session.get(CrawlRun, run_id)
+            assert run is not None
+            run.finished_at = datetime.now(UTC)
+            run.outcome = result.outcome
+            run.stats = json.loads(json.dumps(result.stats, default=str))
+            run.error = result.error or ""
+        self.metrics.crawls.labels(source_id, result.outcome).inc()
+        self.metrics.crawl_pages.labels(source_id).inc(int(result.stats.get("items", 0) or 0))
+        level = logging.INFO if result.ok else logging.WARNING
+        log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
+        return result
+
+    def relay_outbox(self) -> int:
+        """Publish changes whose event never reached the broker (e.g. it restarted)."""
+        assert self.store_stage is not None
+        try:
+            return self.store_stage.publish_outbox()
+        except PolicywatchError as exc:
+            log.warning("outbox relay failed: %s", exc)
+            return 0
+
+    def retry_deliveries(self) -> None:
+        assert self.deliverer is not None
+        self.deliverer.deliver_pending(self.factory)
+
+    def lag(self) -> dict[str, int]:
+        assert self.bus is not None
+        return group_lag(self.bus, STAGE_TOPICS)
+
+    def wait_idle(self, timeout_s: float = 60.0, settle_s: float = 0.5) -> None:
+        """Block until every stage has consumed everything and nothing waits in outbox or delivery."""
+        deadline = time.monotonic() + timeout_s
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            busy = sum(self.lag().values()) + self._pending_work()
+            if busy == 0:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= settle_s:
+                    return
+            else:
+                quiet_since = None
+            time.sleep(0.1)
+        raise TimeoutError(f"pipeline not idle after {timeout_s}s: lag={self.lag()}")
+
+    def _pending_work(self) -> int:
+        with transaction(self.factory) as session:
+            changes = session.scalars(select(Change.id).where(Change.published_at.is_(None))).all()
+            deliveries = session.scalars(select(Delivery.id).where(Delivery.status == "pending")).all()
+        return len(changes) + len(deliveries)
+
+    def _sync_sources(self) -> None:
+        with transaction(self.factory) as session:
+            for source in self.sources:
+                row = session.get(Source, source.id) or Source(id=source.id)
+                row.name = source.name
+                row.region = source.region
+                row.layout = source.layout
+                row.definition = source.as_dict()
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
+
+    def _write_state(self, web_url: str) -> None:
+        import os
+
+        assert self.bus is not None
+        state = PipelineState(
+            bootstrap_servers=list(self.bus.bootstrap_servers),
+            topic_prefix=self.bus.topic_prefix,
+            group_prefix=self.bus.group_prefix,
+            partitions=self.bus.partitions,
+            pid=os.getpid(),
+            web_url=web_url,
+        )
+        self.settings.runtime_file.write_text(json.dumps(state.__dict__, indent=2), encoding="utf-8")

@@ -1,0 +1,95 @@
+"""`policywatch status`: each source's last crawl and outcome, document counts, consumer lag."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from policywatch.bus import BusConfig, group_lag
+from policywatch.errors import PolicywatchError
+from policywatch.settings import Settings
+from storage.db import make_engine, migrate, session_factory
+from storage.models import Change, CrawlRun, Delivery, Document, Source
+
+
+def collect_status(settings: Settings) -> dict[str, Any]:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    factory = session_factory(engine)
+    status: dict[str, Any] = {"database": settings.database_url.split("@")[-1]}
+    with factory() as session:
+        sources = []
+        for source in session.scalars(select(Source).order_by(Source.id)).all():
+            last = session.scalars(
+                select(CrawlRun).where(CrawlRun.source_id == source.id).order_by(CrawlRun.id.desc()).limit(1)
+            ).first()
+            failures = session.scalar(
+                select(func.count(CrawlRun.id)).where(
+                    CrawlRun.source_id == source.id, CrawlRun.outcome != "ok"
+                )
+            )
+            sources.append(
+                {
+                    "id": source.id,
+                    "region": source.region,
+                    "last_crawl": last.started_at.isoformat() if last else None,
+                    "outcome": last.outcome if last else "never",
+                    "error": (last.error if last else "")[:200],
+                    "failed_crawls": failures or 0,
+                }
+            )
+        status["sources"] = sources
+        status["documents"] = {
+            f"{state}/{label or 'unknown'}": count
+            for state, label, count in session.execute(
+                select(Document.status, Document.ai_label, func.count(Document.id)).group_by(
+                    Document.status, Document.ai_label
+                )
+            ).all()
+        }
+        status["changes"] = dict(
+            session.execute(select(Change.kind, func.count(Change.id)).group_by(Change.kind)).all()
+        )
+        status["deliveries"] = dict(
+            session.execute(select(Delivery.status, func.count(Delivery.id)).group_by(Delivery.status)).all()
+        )
+    engine.dispose()
+    status["lag"] = _lag(settings)
+    return status
+
+
+def _lag(settings: Settings) -> dict[str, Any] | str:
+    if not settings.runtime_file.exists():
+        return "daemon not running"
+    state = json.loads(settings.runtime_file.read_text(encoding="utf-8"))
+    config = BusConfig(
+        bootstrap_servers=tuple(state["bootstrap_servers"]),
+        topic_prefix=state["topic_prefix"],
+        group_prefix=state["group_prefix"],
+        partitions=state["partitions"],
+        request_timeout_ms=5000,
+    )
+    try:
+        return dict(group_lag(config, {"classify": "pages", "store": "documents", "alert": "changes"}))
+    except PolicywatchError as exc:
+        return f"broker unreachable: {exc}"
+
+
+def render_status(status: dict[str, Any]) -> str:
+    lines = [f"database: {status['database']}", "", "sources:"]
+    lines.append(f"  {'id':28} {'region':16} {'last crawl':26} {'outcome':10} failed")
+    for s in status["sources"]:
+        lines.append(
+            f"  {s['id']:28} {s['region']:16} {s['last_crawl'] or '—':26} {s['outcome']:10} {s['failed_crawls']}"
+        )
+        if s["error"] and s["outcome"] != "ok":
+            lines.append(f"      error: {s['error']}")
+    lines.append("")
+    lines.append("documents: " + (", ".join(f"{k}={v}" for k, v in sorted(status["documents"].items())) or "none"))
+    lines.append("changes:   " + (", ".join(f"{k}={v}" for k, v in sorted(status["changes"].items())) or "none"))
+    lines.append("deliveries: " + (", ".join(f"{k}={v}" for k, v in sorted(status["deliveries"].items())) or "none"))
+    lag = status["lag"]
+    lines.append("consumer lag: " + (lag if isinstance(lag, str) else ", ".join(f"{k}={v}" for k, v in lag.items())))
+    return "\n".join(lines)
