@@ -208,7 +208,8 @@ def describe_settings() -> list[tuple[str, str, str]]:
                 walk(annotation, f"{prefix}{name}.")
                 continue
             default = field.get_default(call_default_factory=True)
-            rows.append((f"{prefix}{name}", repr(default), field.description or ""))
+            shown = repr(default).replace(str(PACKAGE_ROOT) + "/", "")
+            rows.append((f"{prefix}{name}", shown, field.description or ""))
 
     walk(Settings, "")
     return rows

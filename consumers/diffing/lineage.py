@@ -1,0 +1,197 @@
+"""Lineage: which stored documents a new text borrows from, and how much.
+
+Two steps, because MinHash answers "similar?" but the share must be exact:
+1. candidates: each document is indexed as chunk-level MinHashes in a MinHashLSH, so a plan that
+   lifts whole paragraphs from another is found even when whole-document Jaccard is low (a third
+   borrowed gives a Jaccard far below any useful threshold);
+2. share: for each candidate, the fraction of the new text's characters that lie in passages of at
+   least PASSAGE_GRAM characters found verbatim in the candidate, from the candidate's stored
+   passage-gram hash set, so the index works from persisted signatures without the texts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from consumers.diffing.normalize import split_paragraphs
+from consumers.diffing.shingles import NUM_PERM, PASSAGE_GRAM, Sketch, chunk_minhash, chunks_of, gram_hashes, sketch_text
+
+# Paragraph-sized chunks that were borrowed with light edits keep a 5-shingle Jaccard well above this.
+LSH_THRESHOLD = 0.3
+MIN_SHARE = 0.05
+MAX_PASSAGES = 3
+PASSAGE_PREVIEW_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Borrowing:
+    """Text of the new document found in an earlier one.
+
+    share: fraction of the new text's characters inside verbatim shared passages (≥ PASSAGE_GRAM chars);
+    paragraph_share: fraction of its paragraphs at least half made of such passages.
+    """
+
+    document_id: int
+    share: float
+    paragraph_share: float
+    passages: tuple[str, ...]
+    same_region: bool
+    region_code: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "document_id": self.document_id,
+            "share": self.share,
+            "paragraph_share": self.paragraph_share,
+            "passages": list(self.passages),
+            "same_region": self.same_region,
+            "region_code": self.region_code,
+        }
+
+
+def signature_bytes(text: str) -> bytes:
+    """The persisted form of a document's lineage sketch (a few tens of KB for a 40k-char plan)."""
+    return sketch_text(text).to_bytes()
+
+
+def from_signature_bytes(data: bytes) -> Sketch:
+    """Inverse of signature_bytes; raises ValueError for signatures made with other parameters."""
+    return Sketch.from_bytes(data)
+
+
+def region_of(meta: Mapping[str, Any]) -> str | None:
+    """Region code from a flat row (region_code) or an analysis-shaped dict (region.code)."""
+    code = meta.get("region_code")
+    region = meta.get("region")
+    if code is None and isinstance(region, Mapping):
+        code = region.get("code")
+    return str(code) if code else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The new text prepared once for all candidates: canonical text, gram hashes, paragraph bounds."""
+
+    canonical: str
+    grams: np.ndarray
+    bounds: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Query:
+        keys = [p.key for p in split_paragraphs(text)]
+        bounds, start = [], 0
+        for key in keys:
+            bounds.append((start, start + len(key)))
+            start += len(key)
+        canonical = "".join(keys)
+        return cls(canonical, np.array(gram_hashes(canonical), dtype=np.uint32), tuple(bounds))
+
+    def covered(self, passage_hashes: np.ndarray) -> np.ndarray:
+        """Boolean mask over canonical characters inside a gram present in the other document."""
+        hits = np.isin(self.grams, passage_hashes)
+        marks = np.zeros(len(self.canonical) + 1, dtype=np.int32)
+        starts = np.flatnonzero(hits)
+        np.add.at(marks, starts, 1)
+        np.add.at(marks, starts + PASSAGE_GRAM, -1)
+        return np.cumsum(marks[:-1]) > 0
+
+    def passages(self, mask: np.ndarray, limit: int) -> tuple[str, ...]:
+        """The longest borrowed runs, longest first, trimmed for display."""
+        runs: list[tuple[int, int]] = []
+        padded = np.concatenate(([False], mask, [False]))
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
+        runs = [(int(s), int(e)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+        runs.sort(key=lambda r: (r[0] - r[1], r[0]))
+        shown = []
+        for s, e in runs[:limit]:
+            passage = self.canonical[s:e]
+            shown.append(passage if len(passage) <= PASSAGE_PREVIEW_CHARS else passage[:PASSAGE_PREVIEW_CHARS] + "…")
+        return tuple(shown)
+
+
+class LineageIndex:
+    """In-memory lineage index over stored documents; rebuilt at start from persisted signatures."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, min_share: float = MIN_SHARE) -> None:
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._min_share = min_share
+        self._sketches: dict[int, Sketch] = {}
+        self._meta: dict[int, dict[str, Any]] = {}
+        self._keys: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sketches)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._sketches
+
+    def add(self, doc_id: int, text: str, meta: Mapping[str, Any]) -> bytes:
+        """Index a document; returns its signature bytes so the caller can persist them."""
+        sketch = sketch_text(text)
+        self._add_sketch(doc_id, sketch, meta)
+        return sketch.to_bytes()
+
+    def add_signature(self, doc_id: int, signature: bytes, meta: Mapping[str, Any]) -> None:
+        """Index a document from stored signature bytes, without its text."""
+        self._add_sketch(doc_id, from_signature_bytes(signature), meta)
+
+    def _add_sketch(self, doc_id: int, sketch: Sketch, meta: Mapping[str, Any]) -> None:
+        if doc_id in self._sketches:
+            self.remove(doc_id)
+        keys = [f"{doc_id}:{i}" for i in range(len(sketch.chunk_hashvalues))]
+        for key, minhash in zip(keys, sketch.minhashes(), strict=True):
+            self._lsh.insert(key, minhash)
+        self._sketches[doc_id] = sketch
+        self._meta[doc_id] = dict(meta)
+        self._keys[doc_id] = keys
+
+    def remove(self, doc_id: int) -> None:
+        """Forget a document (taken down, or superseded by a new version indexed under the same id)."""
+        for key in self._keys.pop(doc_id, []):
+            self._lsh.remove(key)
+        self._sketches.pop(doc_id, None)
+        self._meta.pop(doc_id, None)
+
+    def candidates(self, text: str) -> list[int]:
+        """Documents sharing at least one similar chunk with text, most shared chunks first."""
+        hits: Counter[int] = Counter()
+        for chunk in chunks_of(text):
+            for key in self._lsh.query(chunk_minhash(chunk)):
+                hits[int(str(key).split(":", 1)[0])] += 1
+        return [doc_id for doc_id, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def find_borrowings(
+        self, doc_id: int | None, text: str, region_code: str | None, max_passages: int = MAX_PASSAGES
+    ) -> list[Borrowing]:
+        """Earlier documents this text borrows from (share ≥ min_share), largest share first."""
+        query = _Query.of(text)
+        if not query.canonical:
+            return []
+        found: list[Borrowing] = []
+        for other in self.candidates(text):
+            if other == doc_id:
+                continue
+            mask = query.covered(self._sketches[other].passage_hashes)
+            share = float(mask.sum()) / len(query.canonical)
+            if share < self._min_share:
+                continue
+            borrowed_paragraphs = sum(1 for s, e in query.bounds if e > s and mask[s:e].mean() >= 0.5)
+            other_region = region_of(self._meta[other])
+            found.append(
+                Borrowing(
+                    document_id=other,
+                    share=round(share, 4),
+                    paragraph_share=round(borrowed_paragraphs / len(query.bounds), 4),
+                    passages=query.passages(mask, max_passages),
+                    same_region=region_code is not None and other_region == region_code,
+                    region_code=other_region,
+                )
+            )
+        found.sort(key=lambda b: (-b.share, b.document_id))
+        return found
