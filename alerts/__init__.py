@@ -1,1 +1,9 @@
-"""Alerts: subscriptions, matching (with the region hierarchy), rendering and delivery channels."""
+"""Alerts: subscriptions, matching (with the region hierarchy), rendering and delivery channels.
+
+- ``subscriptions``: the TOML subscription spec, its validation and the upsert into the database;
+- ``matching``: whether a change concerns a subscriber (the rules are in its docstring);
+- ``regions``: the region hierarchy, on top of ``consumers.analysis.region``;
+- ``render``: the alert payload and its plain-text and HTML renderings (``sections``: the body parts);
+- ``channels``: one module per delivery channel, registered in ``channels.CHANNELS``;
+- ``service``: ``create_alerts`` (inside the stage's transaction) and ``Deliverer`` (after it).
+"""

@@ -18,12 +18,15 @@ places no restriction):
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from alerts.regions import document_region, region_within, resolve_region
+from alerts.regions import UnknownRegion, document_region, region_within, resolve_region
 from storage.models import Change, Document
+
+log = logging.getLogger(__name__)
 
 
 class SubscriptionFilter(Protocol):
@@ -108,7 +111,13 @@ def _matching_region(wanted: Sequence[str], document: Document) -> str | None:
     if place is None:
         return None
     for name in wanted:
-        if region_within(resolve_region(name), place):
+        try:
+            ancestor = resolve_region(name)
+        except UnknownRegion:
+            # Spec validation rejects these; a row edited by hand must not stop the alert stage.
+            log.warning("subscription region %r is unknown; ignored", name)
+            continue
+        if region_within(ancestor, place):
             return name
     return None
 

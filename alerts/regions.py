@@ -8,10 +8,10 @@ Alerts never keep their own region table: every name and code goes through
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from consumers.analysis.region import RegionRef
+from consumers.analysis import region
+from consumers.analysis.region import RegionRef
 
 
 class UnknownRegion(ValueError):
@@ -29,9 +29,7 @@ class HasRegion(Protocol):
 
 @lru_cache(maxsize=4096)
 def _lookup(name_or_code: str) -> RegionRef | None:
-    # Imported here so alerts can be imported (and its other parts used) without loading region data.
-    from consumers.analysis import region
-
+    # Matching runs per (change, subscription); names repeat, so resolve each once per process.
     return region.lookup(name_or_code)
 
 
@@ -68,6 +66,4 @@ def document_region(document: HasRegion) -> RegionRef | None:
 
 def region_within(ancestor: RegionRef, descendant: RegionRef) -> bool:
     """True when ``descendant`` is ``ancestor`` itself or lies inside it (广东省 ⊇ 广州市南沙区)."""
-    from consumers.analysis import region
-
     return ancestor.code == descendant.code or region.contains(ancestor, descendant)

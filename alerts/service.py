@@ -81,7 +81,7 @@ def _version_of(session: Session, change: Change, document: Document) -> Documen
 
 
 def rendered_from_alert(alert: Alert) -> RenderedAlert:
-    """The message exactly as rendered at creation time, with a stable key for receivers to dedupe."""
+    """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe."""
     payload = dict(alert.payload or {})
     page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
     return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}")
@@ -119,21 +119,20 @@ def mirrors_from_settings(settings: AlertSettings, channels: Mapping[str, Channe
 class Deliverer:
     """Sends pending deliveries over their channels with bounded retries.
 
-    Each delivery goes through three steps, none holding a database lock during network I/O:
+    Each delivery is one short transaction of its own:
 
-    1. claim (short transaction): ``attempts + 1`` where the row is still ``pending`` with the
-       attempts count we read; a row another deliverer claimed or finished is skipped, and a row
-       ``sent`` is never sent again;
-    2. send over the channel, outside any transaction;
-    3. record (short transaction): ``sent`` with ``sent_at``; on TransientError stay ``pending``
-       with ``last_error`` until ``max_attempts``, then ``failed``; on PermanentError ``failed`` at once.
+    1. claim: ``attempts + 1`` where the row is still ``pending``. The update locks the row (the
+       database on SQLite), so a second deliverer waits, then finds it no longer pending and skips
+       it: a delivery ``sent`` is never sent again, and two deliverers never send the same one;
+    2. send over the channel (bounded by the channel's timeout; the lock is held meanwhile);
+    3. record and commit: ``sent`` with ``sent_at``; on TransientError stay ``pending`` with
+       ``last_error`` until ``max_attempts``, then ``failed``; on PermanentError ``failed`` at once.
 
-    Delivery is **at least once**: if the process dies (or the database is unreachable) after the
-    channel accepted the message and before step 3 commits, the delivery is still pending and is
-    sent again by a later run. Messages carry ``policywatch-alert-<id>`` (Message-ID, Idempotency-Key,
-    ``id`` in JSON) so receivers can drop that duplicate. A crash between 1 and 2 costs one attempt
-    and sends nothing, which also bounds a message that crashes the process. Retries happen on the
-    next call: the caller's schedule is the back-off.
+    Delivery is **at least once**: if the process dies, or the commit fails, after the channel
+    accepted the message, the transaction rolls back, the delivery is still pending and a later
+    run sends it again. Messages carry ``policywatch-alert-<id>`` (Message-ID, Idempotency-Key,
+    ``id`` in JSON) so receivers can drop that duplicate. Retries happen on the next call: the
+    caller's schedule is the back-off.
     """
 
     def __init__(
@@ -151,65 +150,58 @@ class Deliverer:
         names = list(self.channels)
         pending = Delivery.status == "pending"
         with transaction(factory) as session:
-            batch = session.execute(
-                select(Delivery.id, Delivery.attempts)
-                .where(pending, Delivery.channel.in_(names))
-                .order_by(Delivery.id)
-                .limit(limit)
+            batch = session.scalars(
+                select(Delivery.id).where(pending, Delivery.channel.in_(names)).order_by(Delivery.id).limit(limit)
             ).all()
             report.waiting = session.scalar(
                 select(func.count()).select_from(Delivery).where(pending, Delivery.channel.not_in(names))
             ) or 0
         if report.waiting:
-            log.warning("%d deliveries wait for channels that are not running", report.waiting)
-        for delivery_id, attempts in batch:
-            outcome = self._deliver_one(factory, delivery_id, attempts)
+            log.info("%d deliveries wait for channels that are not running", report.waiting)
+        for delivery_id in batch:
+            outcome = self._deliver_one(factory, delivery_id)
             setattr(report, outcome, getattr(report, outcome) + 1)
         return report
 
-    def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int, seen_attempts: int) -> str:
+    def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
         with transaction(factory) as session:
             claimed = session.execute(
                 update(Delivery)
-                .where(
-                    Delivery.id == delivery_id,
-                    Delivery.status == "pending",
-                    Delivery.attempts == seen_attempts,
-                )
+                .where(Delivery.id == delivery_id, Delivery.status == "pending")
                 .values(attempts=Delivery.attempts + 1)
             ).rowcount
             if not claimed:
                 return "skipped"
-            delivery = session.get_one(Delivery, delivery_id)
-            channel_name, target, attempts = delivery.channel, delivery.target, delivery.attempts
+            delivery = session.get_one(Delivery, delivery_id, populate_existing=True)
             message = rendered_from_alert(delivery.alert)
+            outcome = self._send(delivery, message)
+        log.info(
+            "delivery %s via %s: %s (attempt %d/%d)%s",
+            delivery_id, delivery.channel, outcome, delivery.attempts, self.max_attempts,
+            f": {delivery.last_error}" if delivery.last_error else "",
+        )
+        if outcome == "sent":
+            self._copy_to_mirrors(delivery.channel, delivery.target, message)
+        return outcome
 
-        values: dict[str, object]
+    def _send(self, delivery: Delivery, message: RenderedAlert) -> str:
+        """Send and set the row's status; the caller's transaction commits it."""
         try:
-            self.channels[channel_name].send(target, message)
+            self.channels[delivery.channel].send(delivery.target, message)
         except PermanentError as exc:
-            values, outcome = {"status": "failed", "last_error": str(exc)}, "failed"
+            delivery.status, delivery.last_error = "failed", str(exc)
+            return "failed"
         except Exception as exc:
             # TransientError, and anything a channel failed to classify: retry, bounded by max_attempts.
             if not isinstance(exc, TransientError):
-                log.exception("channel %s raised an unclassified error", channel_name)
-            gave_up = attempts >= self.max_attempts
-            error = f"{type(exc).__name__}: {exc}"
-            values = {"status": "failed" if gave_up else "pending", "last_error": error}
-            outcome = "failed" if gave_up else "retrying"
-        else:
-            values, outcome = {"status": "sent", "sent_at": datetime.now(UTC), "last_error": ""}, "sent"
-
-        with transaction(factory) as session:
-            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
-        log.info(
-            "delivery %s via %s: %s (attempt %d/%d)%s",
-            delivery_id, channel_name, outcome, attempts, self.max_attempts,
-            f" {values['last_error']}" if values.get("last_error") else "",
-        )
-        if outcome == "sent":
-            self._copy_to_mirrors(channel_name, target, message)
-        return outcome
+                log.exception("channel %s raised an unclassified error", delivery.channel)
+            delivery.last_error = f"{type(exc).__name__}: {exc}"
+            if delivery.attempts >= self.max_attempts:
+                delivery.status = "failed"
+                return "failed"
+            return "retrying"
+        delivery.status, delivery.sent_at, delivery.last_error = "sent", datetime.now(UTC), ""
+        return "sent"
 
     def _copy_to_mirrors(self, channel_name: str, target: str, message: RenderedAlert) -> None:
         for mirror in self.mirrors:

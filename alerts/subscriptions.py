@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.channels import CHANNELS
 from alerts.regions import UnknownRegion, resolve_region
 from policywatch.errors import PermanentError
 from storage.models import Subscription
@@ -98,7 +99,8 @@ def parse_subscriptions(
             spec = SubscriptionSpec.model_validate(entry)
         except ValidationError as exc:
             problems = "; ".join(
-                f"key '{'.'.join(str(p) for p in err['loc']) or '?'}': {err['msg']}" for err in exc.errors()
+                f"key '{'.'.join(str(p) for p in err['loc']) or '?'}': {err['msg'].removeprefix('Value error, ')}"
+                for err in exc.errors()
             )
             raise SubscriptionError(f"{label}: {problems}") from exc
         if channels is not None and spec.channel not in channels:
@@ -117,21 +119,27 @@ def _entry_label(origin: str, index: int, entry: object) -> str:
     return f"{origin}: subscription #{index}" + (f" ({name!r})" if name else "")
 
 
-def load_subscriptions(path: Path, known_channels: Iterable[str] | None = None) -> list[SubscriptionSpec]:
-    """Read and validate a subscriptions TOML file."""
+def load_subscriptions_file(
+    path: Path, known_channels: Iterable[str] | None = None
+) -> list[SubscriptionSpec]:
+    """Read and validate a subscriptions TOML file; channels default to the registered ones."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise SubscriptionError(f"{path}: subscriptions file does not exist") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SubscriptionError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_subscriptions(data, str(path), known_channels)
+    return parse_subscriptions(data, str(path), CHANNELS if known_channels is None else known_channels)
+
+
+def demo_subscriptions_file() -> Path:
+    """Path of the demo subscribers shipped as package data (for ``alerts.subscriptions_file``)."""
+    return Path(str(resources.files("alerts").joinpath(DEMO_SUBSCRIPTIONS)))
 
 
 def load_demo_subscriptions() -> list[SubscriptionSpec]:
-    """The demo subscribers shipped as package data (used by ``make demo`` and the tests)."""
-    text = resources.files("alerts").joinpath(DEMO_SUBSCRIPTIONS).read_text(encoding="utf-8")
-    return parse_subscriptions(tomllib.loads(text), f"alerts/{DEMO_SUBSCRIPTIONS}")
+    """The demo subscribers (used by ``make demo`` and the tests)."""
+    return load_subscriptions_file(demo_subscriptions_file())
 
 
 def sync_subscriptions(

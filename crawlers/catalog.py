@@ -137,7 +137,7 @@ class _SourceFile(_Strict):
     layout: Layout
     list_urls: list[str] = Field(min_length=1)
     links: LinkRules = Field(default_factory=LinkRules)
-    json: JsonRules = Field(default_factory=JsonRules)
+    json_rules: JsonRules = Field(default_factory=JsonRules, alias="json")
     pagination: Pagination = Field(default_factory=Pagination)
     detail: DetailHints = Field(default_factory=DetailHints)
     encoding: EncodingHints = Field(default_factory=EncodingHints)
@@ -211,7 +211,7 @@ def parse_source_file(path: Path, simulator_url: str = "") -> SourceDefinition |
     domains = tuple(data.allowed_domains) or tuple(
         sorted({urlsplit(url).hostname or "" for url in urls})
     )
-    if data.layout in ("json_api", "inline_json") and not data.json.items_path and not data.json.script_marker:
+    if data.layout in ("json_api", "inline_json") and not data.json_rules.items_path and not data.json_rules.script_marker:
         raise SourceError(f"{path}: json: layout {data.layout} needs json.items_path or json.script_marker")
     if data.pagination.kind == "next_link" and not data.pagination.next_css:
         raise SourceError(f"{path}: pagination.next_css: required when pagination.kind = 'next_link'")
@@ -224,7 +224,7 @@ def parse_source_file(path: Path, simulator_url: str = "") -> SourceDefinition |
         layout=data.layout,
         list_urls=urls,
         links=data.links,
-        json=data.json,
+        json=data.json_rules,
         pagination=data.pagination,
         detail=data.detail,
         encoding=data.encoding,

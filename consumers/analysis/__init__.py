@@ -1,0 +1,153 @@
+"""Document understanding for Chinese policy texts: metadata, region, AI relevance, outline, targets,
+responsibilities and citations — pure functions, no I/O except ``analyze_path`` reading its file.
+
+Public API::
+
+    analyze(text=None, *, html=None, url="", hints=None) -> Analysis
+    analyze_path(path) -> Analysis
+    render_text(analysis) -> str
+    region.lookup(name_or_code) -> RegionRef | None ; region.contains(ancestor, descendant) -> bool
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .citations import Citation, extract_citations
+from .fields import parse_fields
+from .metadata import Metadata, extract_metadata
+from .normalize import matching_form
+from .outline import Clause, attachments, parse_outline
+from .page import extract_page
+from .region import RegionRef, find_in_text, region_at_start
+from .relevance import Relevance, classify
+from .render import render_text
+from .responsibilities import Responsibility, extract_responsibilities
+from .sniff import decode_bytes, looks_like_html
+from .targets import Target, extract_targets
+from .text import Doc
+
+__all__ = ["Analysis", "RegionRef", "analyze", "analyze_path", "render_text"]
+
+
+@dataclass
+class Analysis:
+    """Everything extracted from one document; ``to_dict`` gives the JSON of ``policywatch analyze --json``."""
+
+    text: str
+    title: str | None = None
+    notice_title: str | None = None
+    doc_number: str | None = None
+    issuers: list[str] = field(default_factory=list)
+    issue_date: str | None = None
+    publish_date: str | None = None
+    effective_date: str | None = None
+    expiry_date: str | None = None
+    region: RegionRef | None = None
+    admin_level: str | None = None
+    period: dict[str, int] | None = None
+    doc_type: str | None = None
+    ai: Relevance = field(default_factory=lambda: Relevance(label="no", score=0.0))
+    outline: list[Clause] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    responsibilities: list[Responsibility] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    page_fields: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        region = self.region
+        return {
+            "title": self.title,
+            "notice_title": self.notice_title,
+            "doc_number": self.doc_number,
+            "issuers": list(self.issuers),
+            "issue_date": self.issue_date,
+            "publish_date": self.publish_date,
+            "effective_date": self.effective_date,
+            "expiry_date": self.expiry_date,
+            "region": region.to_dict() if region else {"province": None, "city": None, "district": None,
+                                                       "code": None},
+            "admin_level": self.admin_level,
+            "period": dict(self.period) if self.period else None,
+            "doc_type": self.doc_type,
+            "ai": self.ai.to_dict(),
+            "outline": [c.to_dict() for c in self.outline],
+            "targets": [t.to_dict() for t in self.targets],
+            "responsibilities": [r.to_dict() for r in self.responsibilities],
+            "citations": [c.to_dict() for c in self.citations],
+            "text": self.text,
+        }
+
+
+def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int) -> tuple[RegionRef | None, str | None]:
+    """Region from the issuers first (the issuing government decides), then title, notice and header."""
+    if meta.is_national:
+        return None, "national"
+    candidates = [*meta.issuers, meta.title, meta.notice_title, fields.get("issuer"), fields.get("publisher")]
+    for cand in candidates:
+        if not cand:
+            continue
+        found = region_at_start(matching_form(cand).replace(" ", ""))
+        if found:
+            return found[0], found[0].level
+    header = doc.m[:limit]
+    ref = find_in_text(header)
+    if ref is not None:
+        return ref, ref.level
+    return None, None
+
+
+def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
+            hints: dict[str, str] | None = None) -> Analysis:
+    """Analyse a document given as text, or as an HTML page (extracted first; ``text`` then overrides the body)."""
+    hints = dict(hints or {})
+    page_fields: dict[str, str] = {}
+    page_attachments: list[dict[str, str]] = []
+    if html is not None:
+        page = extract_page(html, url=url, hints=hints)
+        page_fields = {k: matching_form(v) for k, v in page.fields.items()}
+        page_attachments = page.attachments
+        body = text if text is not None else page.text
+        if page.title and matching_form(page.title).replace(" ", "") not in matching_form(body[:400]).replace("\n", "").replace(" ", ""):
+            body = f"{page.title}\n{body}"
+        if page.title and "title" not in page_fields:
+            page_fields["title"] = matching_form(page.title)
+        text = body
+    doc = Doc.from_text(text or "")
+    fields = {**parse_fields(doc.m), **page_fields}
+    meta = extract_metadata(doc, fields, hints)
+    from .metadata import body_start
+
+    limit = body_start(doc)
+    region, level = _infer_region(meta, fields, doc, limit)
+    outline = parse_outline(doc.text, doc.m)
+    title_m = matching_form(meta.title) if meta.title else None
+    notice_m = matching_form(meta.notice_title) if meta.notice_title else None
+    relevance = classify(title_m, notice_m, doc.m)
+    targets = extract_targets(doc.m)
+    for target in targets:  # report the original script, found at the same offsets
+        if doc.aligned:
+            target.text = doc.text[target.start:target.start + len(target.text)]
+    responsibilities = extract_responsibilities(doc.m, outline)
+    citations = extract_citations(doc.m, meta.doc_number, (title_m, notice_m))
+    listed = [{"name": name, "url": ""} for name in attachments(doc.text)]
+    known = {a["name"] for a in page_attachments}
+    return Analysis(
+        text=doc.text, title=meta.title, notice_title=meta.notice_title, doc_number=meta.doc_number,
+        issuers=meta.issuers, issue_date=meta.issue_date, publish_date=meta.publish_date,
+        effective_date=meta.effective_date, expiry_date=meta.expiry_date, region=region, admin_level=level,
+        period=meta.period, doc_type=meta.doc_type, ai=relevance, outline=outline, targets=targets,
+        responsibilities=responsibilities, citations=citations,
+        attachments=page_attachments + [a for a in listed if a["name"] not in known], page_fields=fields,
+    )
+
+
+def analyze_path(path: Path) -> Analysis:
+    """Analyse a text file or a saved HTML page (detected by content; UTF-8/UTF-16 with BOM, GBK/GB18030)."""
+    raw = Path(path).read_bytes()
+    content = decode_bytes(raw)
+    if looks_like_html(content):
+        return analyze(html=content)
+    return analyze(content)

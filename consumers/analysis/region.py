@@ -236,3 +236,48 @@ def names_index() -> dict[str, tuple[RegionRef, ...]]:
 
 def all_regions() -> tuple[RegionRef, ...]:
     return tuple(_table().by_code.values())
+
+
+_NAME_SUFFIX = re.compile(r"(?:省|市|区|县|州|旗|盟|自治区|自治州|自治县|特别行政区|新区|地区)$")
+
+
+def region_at_start(text: str, within: RegionRef | None = None) -> tuple[RegionRef, int] | None:
+    """The most specific region named at the start of ``text`` (广州南沙… → 南沙区) and the length consumed.
+
+    Full names (with 省/市/区/县… suffix) are preferred over short forms; each level found narrows the
+    next search, so 广东省深圳市 and 广州南沙 both resolve down to the lowest unit named.
+    """
+    index = _table().by_name
+    text = re.sub(r"^(?:中共|中国共产党)", "", text)
+    best: tuple[RegionRef, int] | None = None
+    pos = 0
+    current = within
+    while pos < len(text):
+        found: tuple[RegionRef, int] | None = None
+        for want_full in (True, False):
+            for size in range(min(16, len(text) - pos), 1, -1):
+                key = text[pos:pos + size]
+                if key not in index or bool(_NAME_SUFFIX.search(key)) != want_full:
+                    continue
+                ref = lookup(key, current)
+                if ref is not None and (current is None or ref.code != current.code):
+                    found = (ref, size)
+                    break
+            if found:
+                break
+        if not found:
+            break
+        current = found[0]
+        pos += found[1]
+        best = (current, pos)
+    return best
+
+
+def find_in_text(text: str) -> RegionRef | None:
+    """The first region named with its full suffix (XX市, XX区 …) in running text."""
+    for match in re.finditer(r"[\u4e00-\u9fff]{2,12}?(?:省|市|区|县|自治州)", text):
+        for start in range(match.start(), match.end() - 1):
+            ref = lookup(text[start:match.end()])
+            if ref is not None:
+                return ref
+    return None

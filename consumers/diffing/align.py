@@ -7,7 +7,7 @@ changed, not as one deletion plus one addition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -62,7 +62,9 @@ def pair_similar(olds: Sequence[Paragraph], news: Sequence[Paragraph]) -> list[t
     return pairs
 
 
-def _diff_lists(old: list[Paragraph], new: list[Paragraph], result: Alignment) -> tuple[list[Paragraph], list[Paragraph]]:
+def _diff_lists(
+    old: list[Paragraph], new: list[Paragraph], result: Alignment
+) -> tuple[list[Paragraph], list[Paragraph]]:
     """Aligns two paragraph lists into result; returns the paragraphs left without a partner."""
     matcher = SequenceMatcher(None, [p.key for p in old], [p.key for p in new], autojunk=False)
     left_old: list[Paragraph] = []
@@ -81,29 +83,37 @@ def _diff_lists(old: list[Paragraph], new: list[Paragraph], result: Alignment) -
     return left_old, left_new
 
 
-def _match_sections(old: list[Section], new: list[Section]) -> tuple[list[tuple[Section, Section]], list[Section], list[Section]]:
-    by_key_old = {s.key: s for s in old}
+def _match_sections(
+    old: list[Section], new: list[Section]
+) -> tuple[list[tuple[Section, Section]], list[Section], list[Section]]:
+    """Pair clauses: same id and heading, then same heading (renumbered), then same id (reworded)."""
     matched: list[tuple[Section, Section]] = []
-    unmatched_new: list[Section] = []
-    used: set[int] = set()
-    for section in new:
-        partner = by_key_old.get(section.key)
-        if partner is not None and id(partner) not in used:
-            matched.append((partner, section))
-            used.add(id(partner))
-        else:
-            unmatched_new.append(section)
-    # Clause ids that changed but kept their heading are still the same clause.
-    by_heading = {s.heading_key: s for s in old if id(s) not in used and s.heading_key}
-    still_new: list[Section] = []
-    for section in unmatched_new:
-        partner = by_heading.get(section.heading_key) if section.heading_key else None
-        if partner is not None and id(partner) not in used:
-            matched.append((partner, section))
-            used.add(id(partner))
-        else:
-            still_new.append(section)
-    return matched, [s for s in old if id(s) not in used], still_new
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+
+    def pair_by(key: Callable[[Section], object]) -> None:
+        index: dict[object, Section] = {}
+        for section in old:
+            if id(section) not in used_old and key(section) is not None:
+                index.setdefault(key(section), section)
+        for section in new:
+            if id(section) in used_new or key(section) is None:
+                continue
+            partner = index.pop(key(section), None)
+            if partner is not None:
+                matched.append((partner, section))
+                used_old.add(id(partner))
+                used_new.add(id(section))
+
+    # Ids are numbering paths, so an inserted clause shifts them: an id alone is the weakest evidence.
+    pair_by(lambda s: (s.key, s.heading_key) if s.key is not None or s.heading_key is None else None)
+    pair_by(lambda s: s.heading_key or None)
+    pair_by(lambda s: s.key)
+    return (
+        matched,
+        [s for s in old if id(s) not in used_old],
+        [s for s in new if id(s) not in used_new],
+    )
 
 
 def _merge_by_key(sections: list[Section]) -> list[Section]:
@@ -112,7 +122,9 @@ def _merge_by_key(sections: list[Section]) -> list[Section]:
         if section.key in merged:
             merged[section.key].paragraphs.extend(section.paragraphs)
         else:
-            merged[section.key] = Section(section.key, section.label, section.heading_key, list(section.paragraphs))
+            merged[section.key] = Section(
+                section.key, section.label, section.heading_key, list(section.paragraphs)
+            )
     return list(merged.values())
 
 
@@ -120,8 +132,13 @@ def align(old_sections: list[Section], new_sections: list[Section]) -> Alignment
     """Clause-by-clause alignment, then identical paragraphs found elsewhere count as moved."""
     result = Alignment()
     matched, only_old, only_new = _match_sections(_merge_by_key(old_sections), _merge_by_key(new_sections))
-    left_old: list[Paragraph] = [p for s in only_old for p in s.paragraphs]
-    left_new: list[Paragraph] = [p for s in only_new for p in s.paragraphs]
+    # Clauses without a partner (ids and headings both changed) are compared in document order first,
+    # so an unstable clause id does not turn text that stayed in place into "moved" paragraphs.
+    left_old, left_new = _diff_lists(
+        sorted((p for s in only_old for p in s.paragraphs), key=lambda p: p.index),
+        sorted((p for s in only_new for p in s.paragraphs), key=lambda p: p.index),
+        result,
+    )
     for old_section, new_section in matched:
         lo, ln = _diff_lists(old_section.paragraphs, new_section.paragraphs, result)
         left_old.extend(lo)

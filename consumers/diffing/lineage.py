@@ -20,7 +20,15 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from consumers.diffing.normalize import split_paragraphs
-from consumers.diffing.shingles import NUM_PERM, PASSAGE_GRAM, Sketch, chunk_minhash, chunks_of, gram_hashes, sketch_text
+from consumers.diffing.shingles import (
+    NUM_PERM,
+    PASSAGE_GRAM,
+    Sketch,
+    chunk_minhash,
+    chunks_of,
+    gram_hashes,
+    sketch_text,
+)
 
 # Paragraph-sized chunks that were borrowed with light edits keep a 5-shingle Jaccard well above this.
 LSH_THRESHOLD = 0.3
@@ -80,6 +88,8 @@ class _Query:
 
     canonical: str
     grams: np.ndarray
+    unique_grams: np.ndarray
+    gram_slots: np.ndarray
     bounds: tuple[tuple[int, int], ...]
 
     @classmethod
@@ -90,28 +100,47 @@ class _Query:
             bounds.append((start, start + len(key)))
             start += len(key)
         canonical = "".join(keys)
-        return cls(canonical, np.array(gram_hashes(canonical), dtype=np.uint32), tuple(bounds))
+        grams = np.array(gram_hashes(canonical), dtype=np.uint32)
+        unique, slots = np.unique(grams, return_inverse=True)
+        return cls(canonical, grams, unique, slots, tuple(bounds))
 
     def covered(self, passage_hashes: np.ndarray) -> np.ndarray:
         """Boolean mask over canonical characters inside a gram present in the other document."""
-        hits = np.isin(self.grams, passage_hashes)
+        if not len(passage_hashes) or not len(self.grams):
+            return np.zeros(len(self.canonical), dtype=bool)
+        # Both sides sorted and unique: one binary search per distinct gram, then back to positions.
+        slots = np.minimum(np.searchsorted(passage_hashes, self.unique_grams), len(passage_hashes) - 1)
+        hits = (passage_hashes[slots] == self.unique_grams)[self.gram_slots]
         marks = np.zeros(len(self.canonical) + 1, dtype=np.int32)
         starts = np.flatnonzero(hits)
-        np.add.at(marks, starts, 1)
-        np.add.at(marks, starts + PASSAGE_GRAM, -1)
+        marks[starts] += 1  # starts are distinct, so fancy-index += is exact
+        marks[starts + PASSAGE_GRAM] -= 1
         return np.cumsum(marks[:-1]) > 0
 
+    def paragraph_share(self, mask: np.ndarray) -> float:
+        """Fraction of paragraphs at least half made of borrowed characters."""
+        starts = np.array([s for s, _ in self.bounds], dtype=np.intp)
+        lengths = np.array([e - s for s, e in self.bounds])
+        borrowed = np.add.reduceat(mask.astype(np.int32), starts)
+        return float(np.mean(borrowed * 2 >= lengths))
+
     def passages(self, mask: np.ndarray, limit: int) -> tuple[str, ...]:
-        """The longest borrowed runs, longest first, trimmed for display."""
-        runs: list[tuple[int, int]] = []
-        padded = np.concatenate(([False], mask, [False]))
-        edges = np.flatnonzero(padded[1:] != padded[:-1])
-        runs = [(int(s), int(e)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
-        runs.sort(key=lambda r: (r[0] - r[1], r[0]))
+        """The longest borrowed runs, cut at paragraph ends, longest first, trimmed for display."""
+        first = np.zeros(len(mask), dtype=bool)
+        last = np.zeros(len(mask), dtype=bool)
+        first[[s for s, _ in self.bounds]] = True
+        last[[e - 1 for _, e in self.bounds]] = True
+        before = np.concatenate(([False], mask[:-1]))
+        after = np.concatenate((mask[1:], [False]))
+        starts = np.flatnonzero(mask & (~before | first))
+        ends = np.flatnonzero(mask & (~after | last)) + 1
+        order = np.lexsort((starts, starts - ends))[:limit]
         shown = []
-        for s, e in runs[:limit]:
+        for s, e in zip(starts[order], ends[order], strict=True):
             passage = self.canonical[s:e]
-            shown.append(passage if len(passage) <= PASSAGE_PREVIEW_CHARS else passage[:PASSAGE_PREVIEW_CHARS] + "…")
+            shown.append(
+                passage if len(passage) <= PASSAGE_PREVIEW_CHARS else passage[:PASSAGE_PREVIEW_CHARS] + "…"
+            )
         return tuple(shown)
 
 
@@ -181,13 +210,12 @@ class LineageIndex:
             share = float(mask.sum()) / len(query.canonical)
             if share < self._min_share:
                 continue
-            borrowed_paragraphs = sum(1 for s, e in query.bounds if e > s and mask[s:e].mean() >= 0.5)
             other_region = region_of(self._meta[other])
             found.append(
                 Borrowing(
                     document_id=other,
                     share=round(share, 4),
-                    paragraph_share=round(borrowed_paragraphs / len(query.bounds), 4),
+                    paragraph_share=round(query.paragraph_share(mask), 4),
                     passages=query.passages(mask, max_passages),
                     same_region=region_code is not None and other_region == region_code,
                     region_code=other_region,

@@ -11,15 +11,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Paragraphs longer than this are cut at sentence ends: pages extracted from HTML sometimes put a
-# whole section on one line, and a 3,000-character "paragraph" would hide where the change is.
+# Lines longer than this are cut into sentences: pages extracted from HTML sometimes put a whole
+# section on one line, and a 3,000-character "paragraph" would hide where the change is.
 MAX_PARAGRAPH_CHARS = 400
 
 _WHITESPACE = re.compile(r"\s+")
 # Sentence ends after NFKC (full-width ！？； become ASCII; 。 stays).
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")
 # Outline numbering as printed in Chinese policy documents: 一、 / (一) / 1. / 专栏3.
-HEADING_PATTERN = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}\.(?!\d)|专栏\d+)")
+HEADING_PATTERN = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}\.(?!\d)|专栏\d+)"
+)
 
 
 def display_form(text: str) -> str:
@@ -49,16 +51,9 @@ class Paragraph:
 def _split_long(line: str) -> list[str]:
     if len(line) <= MAX_PARAGRAPH_CHARS:
         return [line]
-    pieces: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(line):
-        if current and len(current) + len(sentence) > MAX_PARAGRAPH_CHARS:
-            pieces.append(current)
-            current = ""
-        current += sentence
-    if current:
-        pieces.append(current)
-    return pieces
+    # Every sentence becomes a unit: packing sentences into fixed-size pieces would shift every later
+    # boundary when one sentence is inserted, and the whole tail would read as changed.
+    return [sentence for sentence in _SENTENCE_END.split(line) if sentence.strip()]
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:

@@ -62,6 +62,26 @@ def context_of(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+def unit_of(token: str) -> str:
+    """What a number counts (亿元, 家, %): the token without its digits, range signs and magnitudes."""
+    return re.sub(rf"[\d.{_CN_DIGITS}百千万亿\-~—–至到]", "", token) or "#"
+
+
+def _pair_by_unit(
+    olds: list[NumberToken], news: list[NumberToken]
+) -> list[tuple[NumberToken | None, NumberToken | None]]:
+    """Pairs in order within the same unit (300亿元 ↔ 500亿元, never 2018年 ↔ 20家); the rest stand alone."""
+    pairs: list[tuple[NumberToken | None, NumberToken | None]] = []
+    remaining = list(news)
+    for o in olds:
+        match = next((n for n in remaining if unit_of(n.text) == unit_of(o.text)), None)
+        if match is not None:
+            remaining.remove(match)
+        pairs.append((o, match))
+    pairs.extend((None, n) for n in remaining)
+    return pairs
+
+
 def number_changes(before: str, after: str) -> list[NumberChange]:
     """Pair the number tokens of two versions of a paragraph and report those that differ."""
     old, new = number_tokens(before), number_tokens(after)
@@ -73,9 +93,7 @@ def number_changes(before: str, after: str) -> list[NumberChange]:
         if op == "equal":
             continue
         olds, news = old[i1:i2], new[j1:j2]
-        for k in range(max(len(olds), len(news))):
-            o = olds[k] if k < len(olds) else None
-            n = news[k] if k < len(news) else None
+        for o, n in _pair_by_unit(olds, news):
             if n is not None:
                 context = context_of(after, n.start, n.end)
             elif o is not None:

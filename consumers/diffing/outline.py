@@ -50,13 +50,16 @@ def clauses_of(outline: Sequence[Any] | None) -> list[Clause]:
     for node in _flatten(outline or ()):
         if node.get("id") is None:
             continue
-        number = str(node.get("number") or "")
+        # The printed numbering: "number" in the documented shape, "label" (一、) in consumers.analysis.
+        number = node.get("number")
+        number = number if isinstance(number, str) else str(node.get("label") or "")
         heading = str(node.get("heading") or "")
         text = str(node.get("text") or "")
         anchors = [canonical_form(number + heading), canonical_form(heading)]
         first = split_paragraphs(text)
         if first:
-            anchors.append(first[0].key)
+            # The heading line as printed: numbering + the first line of the clause's own text.
+            anchors += [canonical_form(number) + first[0].key, first[0].key]
         anchors = [a for a in anchors if len(a) >= 2]
         label = (number + heading).strip() or (first[0].text[:LABEL_CHARS] if first else str(node["id"]))
         result.append(Clause(str(node["id"]), label, canonical_form(heading), tuple(anchors)))

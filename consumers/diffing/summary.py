@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from consumers.diffing.chardiff import Span
@@ -55,14 +56,14 @@ class ChangeSummary:
 
     @property
     def is_trivial(self) -> bool:
-        """True when nothing but whitespace, line wrapping or character width differs."""
+        """True when nothing but whitespace, line wrapping, character width or clause numbering differs."""
         return not (self.added or self.removed or self.changed or self.numbers or self.targets or self.moved)
 
     @property
     def headline(self) -> str:
         """One line for an alert subject, e.g. 修订：新增2段，修改3段；目标变化：产业规模 300亿元→500亿元."""
         if self.is_trivial:
-            return "无实质性变化（仅空白、换行或全半角差异）"
+            return "无实质性变化（仅空白、换行、全半角或序号差异）"
         parts = []
         for count, word in (
             (len(self.added), "新增"),
@@ -72,11 +73,13 @@ class ChangeSummary:
         ):
             if count:
                 parts.append(f"{word}{count}段")
-        headline = "修订：" + "，".join(parts)
+        headline = "修订" + ("：" + "，".join(parts) if parts else "")
         if self.targets:
             headline += "；目标变化：" + _list(self._target_phrases())
         elif self.numbers:
-            headline += "；数字变化：" + _list(_number_phrase(n) for n in self.numbers)
+            # Values that moved say more than numbers that appeared or vanished with reworded text.
+            ordered = sorted(self.numbers, key=lambda n: n.before is None or n.after is None)
+            headline += "；数字变化：" + _list(_number_phrase(n) for n in ordered)
         return headline
 
     def _target_phrases(self) -> list[str]:
@@ -117,7 +120,7 @@ def _number_phrase(change: NumberChange) -> str:
     return f"{context} {before}→{after}".strip()
 
 
-def _list(items: object) -> str:
-    phrases = list(items)  # type: ignore[call-overload]
+def _list(items: Iterable[str]) -> str:
+    phrases = list(items)
     shown = "，".join(phrases[:HEADLINE_ITEMS])
     return shown + (f"等{len(phrases)}项" if len(phrases) > HEADLINE_ITEMS else "")

@@ -13,11 +13,37 @@ from typing import Any
 
 from consumers.diffing.align import align, clause_labels
 from consumers.diffing.chardiff import char_diff
-from consumers.diffing.normalize import canonical_form, split_paragraphs
+from consumers.diffing.normalize import HEADING_PATTERN, canonical_form, split_paragraphs
 from consumers.diffing.numbers import NumberChange, number_changes
 from consumers.diffing.outline import sectionise
 from consumers.diffing.summary import ChangeSummary, ParagraphChange, ParagraphRef
 from consumers.diffing.targets import compare_targets
+
+STAT_KEYS = (
+    "paragraphs_old",
+    "paragraphs_new",
+    "unchanged",
+    "moved",
+    "renumbered",
+    "added",
+    "removed",
+    "changed",
+    "numbers_changed",
+    "targets_changed",
+    "chars_old",
+    "chars_new",
+)
+
+
+def _stats(**counts: int) -> dict[str, int]:
+    """Every key always present, so consumers of change events need no defaults."""
+    stats = dict.fromkeys(STAT_KEYS, 0)
+    stats.update(counts)
+    return stats
+
+
+def _without_number(key: str) -> str:
+    return HEADING_PATTERN.sub("", key, count=1)
 
 
 def _field(analysis: Mapping[str, Any] | None, name: str) -> list[Any]:
@@ -37,19 +63,36 @@ def diff_versions(
     old_chars = sum(len(p.key) for p in old_paragraphs)
     new_chars = sum(len(p.key) for p in new_paragraphs)
     if canonical_form(old_text) == canonical_form(new_text):
-        stats = {"paragraphs_old": len(old_paragraphs), "paragraphs_new": len(new_paragraphs),
-                 "unchanged": len(new_paragraphs), "chars_old": old_chars, "chars_new": new_chars}
+        stats = _stats(
+            paragraphs_old=len(old_paragraphs),
+            paragraphs_new=len(new_paragraphs),
+            unchanged=len(new_paragraphs),
+            targets_changed=len(targets),
+            chars_old=old_chars,
+            chars_new=new_chars,
+        )
         return ChangeSummary(targets=targets, stats=stats)
 
-    old_sections = sectionise(old_paragraphs, _field(old_analysis, "outline"))
-    new_sections = sectionise(new_paragraphs, _field(new_analysis, "outline"))
+    old_outline, new_outline = _field(old_analysis, "outline"), _field(new_analysis, "outline")
+    if not (old_outline and new_outline):
+        # Clause ids align only against clause ids: one outline alone would split one side into
+        # clauses that have no partner on the other.
+        old_outline = new_outline = []
+    old_sections = sectionise(old_paragraphs, old_outline)
+    new_sections = sectionise(new_paragraphs, new_outline)
     alignment = align(old_sections, new_sections)
     old_labels, new_labels = clause_labels(old_sections), clause_labels(new_sections)
 
     matched = sum(len(a.key) for a, _ in alignment.unchanged) + sum(len(a.key) for a, _ in alignment.moved)
     changed: list[ParagraphChange] = []
     numbers: list[NumberChange] = []
+    renumbered = 0
     for before, after in alignment.changed:
+        if _without_number(before.key) == _without_number(after.key):
+            # 二、智能医疗 → 三、智能医疗 after a clause was inserted above: not an edit of the clause.
+            renumbered += 1
+            matched += len(after.key)
+            continue
         diff = char_diff(before.text, after.text)
         matched += diff.matched
         if not diff.spans:
@@ -68,18 +111,19 @@ def diff_versions(
         targets=targets,
         moved=len(alignment.moved),
         similarity=round(similarity, 4),
-        stats={
-            "paragraphs_old": len(old_paragraphs),
-            "paragraphs_new": len(new_paragraphs),
-            "unchanged": len(alignment.unchanged),
-            "moved": len(alignment.moved),
-            "added": len(alignment.added),
-            "removed": len(alignment.removed),
-            "changed": len(changed),
-            "numbers_changed": len(numbers),
-            "targets_changed": len(targets),
-            "chars_old": old_chars,
-            "chars_new": new_chars,
-        },
+        stats=_stats(
+            paragraphs_old=len(old_paragraphs),
+            paragraphs_new=len(new_paragraphs),
+            unchanged=len(alignment.unchanged),
+            moved=len(alignment.moved),
+            renumbered=renumbered,
+            added=len(alignment.added),
+            removed=len(alignment.removed),
+            changed=len(changed),
+            numbers_changed=len(numbers),
+            targets_changed=len(targets),
+            chars_old=old_chars,
+            chars_new=new_chars,
+        ),
     )
     return summary

@@ -68,6 +68,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (for "server down" cases)."""
+    return free_port()
+
+
+@pytest.fixture
 def factory(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
     """A migrated SQLite database."""
     engine = make_engine(sqlite_url)
@@ -145,13 +151,13 @@ class _Inbox:
         self.messages: list[Any] = []
         self.refuse: set[str] = set()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 Message accepted"
 
@@ -193,7 +199,7 @@ def http_receiver() -> Iterator[HttpReceiver]:
     receiver = HttpReceiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8")
             receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
@@ -207,7 +213,7 @@ def http_receiver() -> Iterator[HttpReceiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:

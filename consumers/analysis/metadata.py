@@ -1,0 +1,352 @@
+"""Document metadata: title, covering-notice title, 文号, issuers, dates, planning period, genre.
+
+Rules follow the labeled set's conventions (tests/fixtures/analysis/README.md): the *signature block*
+(issuer lines directly above a 年月日 date line) is the strongest evidence for issuers and the 成文 date;
+the 信息公开 table's 发文机关 / 成文日期 come next; web fields such as 发布机构 or 发布日期 name the
+publisher and the web date and are never taken as issuer or issue date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
+from .normalize import doc_number_pattern, matching_form, normalize_doc_number, squash
+from .region import region_at_start
+from .text import Doc
+
+ORG_SUFFIX = (r"(?:人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
+              r"委|局|厅|部|院|署|办|会|中心|公司|集团|处|银行|法院|检察院)")
+_ORG_TOKEN = re.compile(rf"^(?:中共)?[\u4e00-\u9fff()（）]{{1,30}}{ORG_SUFFIX}$")
+GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",
+          "纲要", "计划", "方案", "措施", "紧急通知", "通知", "实施办法", "办法", "决定", "决议", "函", "细则",
+          "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策")
+_GENRE_END = re.compile(r"(?:" + "|".join(GENRES) + r")(?:\s*[(（][^()（）]{0,20}[)）])?$")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
+_NOTICE = re.compile(
+    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)?\s*"
+    r"关于(?P<verb>印发|转发|颁布|颁发|发布|公布|下发|批转)?(?P<x>.+?)的(?:通知|决定)$"
+)
+_NOTICE_SEARCH = re.compile(
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)《(?P<x>[^》]{{2,100}})》的通知"
+)
+_ISSUED_X = re.compile(r"(?:现将|现把|将)?《(?P<x>[^》]{2,120})》(?:已经|经|业经|印发|已|现印发|现予印发)")
+_NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
+_DATE_LINE = re.compile(
+    r"^[(（]?\s*(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern)
+    + r")\s*(?:[^()（）]{0,40}通过)?\s*[)）]?$"
+)
+_BODY_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第一章|第一条|第一部分)")
+_PERIOD = re.compile(
+    r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～－]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?"
+)
+_PERIOD_BODY = re.compile(r"(?:规划期|实施期限|实施期|规划期限|执行期限|执行期|行动期限|期限)\s*(?:为|是|:|：)?\s*"
+                          r"(?:自\s*)?" + _PERIOD.pattern)
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国人民银行|海关总署|中华人民共和国)|"
+                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)$")
+_DOC_NO_TRIM = re.compile(r"^.*?(?:文号|字号|编号|根据|按照|依据|贯彻|落实|印发|转发|通知|意见|方案|规划|计划|号)")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    notice_title: str | None = None
+    doc_number: str | None = None
+    issuers: list[str] = field(default_factory=list)
+    issue_date: str | None = None
+    publish_date: str | None = None
+    effective_date: str | None = None
+    expiry_date: str | None = None
+    period: dict[str, int] | None = None
+    doc_type: str | None = None
+    is_national: bool = False
+
+
+def is_org(token: str) -> bool:
+    return bool(_ORG_TOKEN.match(token)) and not _SENTENCE_PUNCT.search(token)
+
+
+def org_line_tokens(line: str) -> list[str] | None:
+    """The issuer names on a signature line (several per line in joint documents), or None."""
+    tokens = [t for t in re.split(r"\s+|、", line.strip()) if t]
+    if not tokens or len(tokens) > 6:
+        return None
+    return tokens if all(is_org(t) for t in tokens) else None
+
+
+def body_start(doc: Doc) -> int:
+    """Offset where the policy body starts (first 一、 / 第一章 line), bounding the header region."""
+    for start, end in doc.line_spans:
+        if _BODY_START.match(doc.m[start:end]):
+            return start
+    return min(len(doc.m), 3000)
+
+
+def _candidate_strings(doc: Doc, limit: int, max_join: int = 3) -> list[tuple[int, int, int, str]]:
+    """(line index, start, end, joined text) for single header lines and joins of up to 3 lines."""
+    spans = [(s, e) for s, e in doc.line_spans if s < limit and doc.m[s:e].strip()]
+    out = []
+    for i in range(len(spans)):
+        parts: list[str] = []
+        for k in range(max_join):
+            if i + k >= len(spans):
+                break
+            parts.append(doc.m[spans[i + k][0]:spans[i + k][1]].strip())
+            out.append((i, spans[i][0], spans[i + k][1], "".join(parts) if k else parts[0]))
+    return out
+
+
+def _strip_wrapping(text: str) -> str:
+    text = text.strip().rstrip("。.")
+    if text.startswith("《") and text.endswith("》"):
+        text = text[1:-1]
+    return text.strip()
+
+
+def _looks_like_notice(match: re.Match[str]) -> bool:
+    x = match["x"]
+    if match["verb"] is None and "《" not in x:
+        return False
+    if match["issuer"] and not all(is_org(t) for t in match["issuer"].split()):
+        return False
+    return bool(_GENRE_END.search(_strip_wrapping(x)) or "《" in x)
+
+
+def _x_of_notice(x: str) -> str:
+    x = x.strip()
+    if x.startswith("《") and "》" in x:
+        depth, out = 0, []
+        for ch in x[1:]:
+            if ch == "》" and depth == 0:
+                break
+            depth += {"《": 1, "》": -1}.get(ch, 0)
+            out.append(ch)
+        return "".join(out).strip()
+    return x
+
+
+def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str, str] | None:
+    """(notice title as printed, its issuer part, the policy title inside it)."""
+    candidates = _candidate_strings(doc, limit)
+    best: tuple[int, int, int, str] | None = None
+    for cand in candidates:
+        lines = [ln.strip() for ln in doc.m[cand[1]:cand[2]].split("\n") if ln.strip()]
+        if any("关于" not in ln and org_line_tokens(ln) is None for ln in lines[:-1]
+               if "关于" not in "".join(lines[: lines.index(ln) + 1])):
+            continue  # lines joined in front of the notice must be issuer names
+        text = _strip_wrapping(cand[3])
+        match = _NOTICE.match(text)
+        if match and _looks_like_notice(match) and (best is None or cand[0] < best[0]
+                                                     or (cand[0] == best[0] and cand[2] > best[2])):
+            best = cand
+        if best is not None and cand[0] > best[0]:
+            break
+    if best is not None:
+        text = doc.cut(best[1], best[2])
+        plain = _strip_wrapping(doc.m[best[1]:best[2]].replace("\n", ""))
+        lead = len(doc.m[best[1]:best[2]]) - len(doc.m[best[1]:best[2]].lstrip())
+        printed = _strip_wrapping(re.sub(r"\n\s*", "", text[lead:] if lead else text))
+        match = _NOTICE.match(re.sub(r"\n\s*", "", plain))
+        assert match is not None
+        return printed, (match["issuer"] or "").strip(), _x_of_notice(match["x"])
+    title_field = fields.get("title", "")
+    match = _NOTICE.match(_strip_wrapping(title_field))
+    if match and _looks_like_notice(match):
+        return _strip_wrapping(title_field), (match["issuer"] or "").strip(), _x_of_notice(match["x"])
+    search = _NOTICE_SEARCH.search(doc.m[:limit])
+    if search:
+        printed = doc.cut(search.start(), search.end())
+        return printed, search["issuer"] or "", search["x"]
+    return None
+
+
+def _title_like(text: str) -> bool:
+    text = text.strip()
+    return (4 <= len(text) <= 100 and not _SENTENCE_PUNCT.search(text) and not text.startswith("各")
+            and ":" not in text and "：" not in text and bool(_GENRE_END.search(text)))
+
+
+def _printed_title(doc: Doc, x: str, limit: int) -> str | None:
+    """The title line(s) as printed for policy title ``x`` (adds an issuer prefix, drops quote changes)."""
+    key = squash(x).translate(_QUOTES)
+    if not key:
+        return None
+    for _i, start, end, text in _candidate_strings(doc, limit + 400):
+        cand = squash(text).translate(_QUOTES)
+        prefix = cand[: len(cand) - len(key)]
+        if cand.startswith(key) and re.fullmatch(r"\((?:19|20)\d{2}[-至](?:19|20)\d{2}年?\)", cand[len(key):]):
+            # the notice names the plan without its period; the title line prints it
+            printed = re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+            return _strip_wrapping(printed)
+        if cand == key or (cand.endswith(key) and len(prefix) <= 16 and not cand.startswith("关于")
+                           and (is_org(prefix) or _is_region_name(prefix))):
+            printed = re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+            return _strip_wrapping(printed)
+    return None
+
+
+def _is_region_name(text: str) -> bool:
+    found = region_at_start(text)
+    return found is not None and found[1] == len(text)
+
+
+def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
+    x: str | None = None
+    if notice:
+        x = notice[2]
+    if x is None:
+        match = _ISSUED_X.search(doc.m[:limit]) or _NEWS_X.search(doc.m[:limit])
+        if match:
+            x = match["x"]
+    if x is None and fields.get("title"):
+        x = fields["title"]
+    if x is None:
+        for _i, start, end, text in _candidate_strings(doc, limit, max_join=2):
+            if _title_like(text) and not org_line_tokens(text):
+                return re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+        return None
+    printed = _printed_title(doc, x, limit)
+    if printed:
+        return printed
+    # cut x from the original when it occurs verbatim in the matching form
+    pos = doc.m.find(x)
+    return doc.cut(pos, pos + len(x)) if pos >= 0 else x
+
+
+def find_signature(doc: Doc) -> tuple[list[str], str | None, str | None]:
+    """(issuers, issue date, first undated-signature date) from the signature block."""
+    lines = [(s, e, doc.m[s:e].strip()) for s, e in doc.line_spans]
+    first_plain_date: str | None = None
+    for idx, (s, e, text) in enumerate(lines):
+        if not text or not _DATE_LINE.match(text):
+            continue
+        iso = parse_date(text)
+        if iso is None:
+            continue
+        issuers: list[str] = []
+        j = idx - 1
+        while j >= 0 and len(issuers) < 20:
+            above = lines[j][2]
+            if not above:
+                j -= 1
+                continue
+            tokens = org_line_tokens(above)
+            if tokens is None:
+                break
+            start = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
+            printed = doc.cut(start, start + len(above))
+            printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+            issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
+            j -= 1
+        if issuers:
+            return issuers, iso, first_plain_date
+        if first_plain_date is None:
+            first_plain_date = iso
+    return [], None, first_plain_date
+
+
+def find_doc_number(doc: Doc, limit: int, fields: dict[str, str]) -> str | None:
+    if fields.get("doc_number"):
+        found = normalize_doc_number(fields["doc_number"])
+        if found:
+            return found
+    for match in doc_number_pattern().finditer(doc.m[: max(limit, 300)]):
+        if not (match["open"] or match["close"]):
+            continue
+        before = doc.m[max(0, match.start() - 3):match.start()].replace(" ", "")
+        if before.endswith(("》", "》(", "》（")):
+            continue
+        prefix = _DOC_NO_TRIM.sub("", match["prefix"]) or match["prefix"]
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,12}", prefix):
+            continue
+        return f"{prefix}〔{match['year']}〕{int(match['num'])}号"
+    return None
+
+
+def find_period(title: str | None, text: str) -> dict[str, int] | None:
+    for source, pattern in ((squash(title) if title else "", _PERIOD), (text[:6000], _PERIOD_BODY)):
+        match = pattern.search(source)
+        if match:
+            a, b = int(match["a"]), int(match["b"])
+            if a < b <= a + 20:
+                return {"start": a, "end": b}
+    return None
+
+
+def doc_type_of(title: str | None) -> str | None:
+    if not title:
+        return None
+    core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", squash(title).translate(_QUOTES)).rstrip("》")
+    for ending, genre in (("行动计划", "行动计划"), ("行动方案", "行动方案"), ("实施意见", "实施意见"),
+                          ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"),
+                          ("意见", "意见"), ("规划", "规划"), ("规划纲要", "规划"), ("纲要", "规划"),
+                          ("计划", "行动计划"), ("工作方案", "实施方案"), ("方案", "实施方案"),
+                          ("措施", "若干措施"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定")):
+        if core.endswith(ending):
+            return genre
+    return "其他"
+
+
+def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str | None]:
+    effective = expiry = None
+    match = re.search(r"自\s*(" + DATE_CN.pattern + r")\s*起\s*(?:施行|实施|执行|生效|试行)", text)
+    if match:
+        effective = parse_date(match.group(1))
+    elif re.search(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效|试行)", text):
+        effective = issue_date
+    match = re.search(r"有效期(?:至|到|截至|截止到?)\s*(" + DATE_CN.pattern + ")", text)
+    if match:
+        expiry = parse_date(match.group(1))
+    else:
+        match = re.search(r"有效期(?:为)?\s*([1-9一二三四五六七八九十])\s*年", text)
+        if match and effective:
+            years = int(match.group(1)) if match.group(1).isdigit() else "一二三四五六七八九十".index(match.group(1)) + 1
+            expiry = add_years_minus_day(effective, years)
+    return effective, expiry
+
+
+def _issuer_part(text: str | None) -> list[str]:
+    """Issuer names printed before 关于 in a title (国务院关于… / 中共X委办公厅 X人民政府办公厅关于…)."""
+    if not text:
+        return []
+    simplified = matching_form(text)
+    idx = simplified.find("关于")
+    if idx <= 0:
+        return []
+    head = text[:idx] if len(simplified) == len(text) else simplified[:idx]
+    tokens = [t for t in re.split(r"\s+|、", head) if t]
+    if tokens and all(is_org(matching_form(t)) for t in tokens):
+        return tokens
+    return []
+
+
+def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | None = None) -> Metadata:
+    hints = hints or {}
+    limit = body_start(doc)
+    meta = Metadata()
+    notice = find_notice(doc, limit, fields)
+    if notice:
+        meta.notice_title = notice[0]
+    meta.title = find_title(doc, limit, notice, fields) or hints.get("list_title") or None
+    meta.doc_number = find_doc_number(doc, limit, fields)
+    sig_issuers, sig_date, plain_date = find_signature(doc)
+    issuers = sig_issuers
+    if not issuers and fields.get("issuer"):
+        issuers = [t for t in re.split(r"\s+|、|;|；", fields["issuer"]) if t]
+    if not issuers and notice:
+        issuers = [t for t in re.split(r"\s+|、", notice[1]) if t]
+    if not issuers:
+        issuers = _issuer_part(meta.title)
+    meta.issuers = issuers
+    meta.issue_date = sig_date or parse_date(fields.get("issue_date", "")) or (
+        plain_date if plain_date and doc.m.find(plain_date[:4]) < limit + 200 else None)
+    meta.publish_date = parse_date(fields.get("publish_date", "")) or parse_date(hints.get("list_date", ""))
+    meta.effective_date, meta.expiry_date = _dates_in_text(doc.m, meta.issue_date)
+    if fields.get("effective_date") and not meta.effective_date:
+        meta.effective_date = parse_date(fields["effective_date"])
+    meta.period = find_period(meta.title, doc.m)
+    meta.doc_type = doc_type_of(meta.title)
+    meta.is_national = bool(issuers) and all(_NATIONAL.match(squash(i)) for i in issuers)
+    return meta

@@ -1,0 +1,136 @@
+"""AI relevance: label (yes / borderline / no), a score in [0, 1], the evidence and topic tags.
+
+Decision rules, in order (they mirror the labeled set's conventions):
+
+1. the policy's own title (or its notice's) names AI — 人工智能, AI, 大模型, 智能体, 具身智能, 机器人,
+   机器学习, 算法, 智能算力/智算 … → **yes**;
+2. the title names a broader digital agenda — 数字经济, 数字化(转型), 新型基础设施/新基建, 大数据, 智慧城市,
+   数字政府, 信息化, 互联网+, 工业互联网, 算力 … — or an AI-adjacent industry (智能网联汽车, 自动驾驶,
+   智能制造) → **borderline** (AI treated in passing or by type);
+3. a technology title (5G, 信息通信, 科技创新, 集成电路 …) whose body mentions AI at least twice → borderline;
+4. otherwise AI must dominate the body (≥ 10 mentions and ≥ 3 per 1,000 characters) for yes, or be
+   frequent (≥ 5 and ≥ 1 per 1,000) for borderline; anything else is **no**.
+
+Counting uses jieba tokens (with the package's user dictionary), so 人工客服 or 机器人工 never count as 人工智能.
+
+Topic vocabulary (tag → terms; a tag needs two hits in the body or one in the title):
+智能制造, 智能网联汽车, 智能医疗, 智能机器人, 芯片, 算力, 大模型, 人才, 资金扶持, 数据开放,
+伦理与安全, 智慧城市, 智能教育, 智慧农业, 金融科技 — see ``TOPICS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .tokenize import tokens
+
+AI_TERMS: dict[str, float] = {
+    "人工智能": 1.0, "AI": 0.8, "大模型": 1.0, "智能体": 0.8, "具身智能": 1.0, "生成式": 0.8, "机器学习": 0.8,
+    "深度学习": 0.8, "神经网络": 0.6, "计算机视觉": 0.6, "自然语言处理": 0.6, "语音识别": 0.4, "智能算力": 0.8,
+    "智算": 0.6, "类脑": 0.6, "人形机器人": 0.8, "智能机器人": 0.6, "机器人": 0.4, "知识图谱": 0.4,
+    "算法": 0.3, "自动驾驶": 0.3, "无人驾驶": 0.3,
+}
+_TITLE_AI = re.compile(r"人工智能|(?<![A-Za-z])AI(?![A-Za-z])|大模型|智能体|具身智能|机器人|机器学习|算法|智能算力|"
+                       r"智算|生成式|类脑")
+_TITLE_DIGITAL = re.compile(r"数字经济|数字化|数字中国|数字政府|新型基础设施|新基建|大数据|智慧城市|信息化|互联网\+|"
+                            r"工业互联网|算力|云计算|数据要素|数字产业|数字[\u4e00-\u9fff]{0,2}建设|元宇宙|数据中心")
+_TITLE_ADJACENT = re.compile(r"智能网联|自动驾驶|无人驾驶|智能制造|智能汽车|智能终端|脑机接口|智能传感")
+_TITLE_TECH = re.compile(r"5G|信息通信|通信|科技|创新|软件|集成电路|芯片|半导体|智能制造|智能网联|智慧|电子信息|"
+                         r"制造业|高新技术|新兴产业|未来产业|战略性")
+
+TOPICS: dict[str, tuple[str, ...]] = {
+    "智能制造": ("智能制造", "工业互联网", "智能工厂", "数字化车间", "智能化改造"),
+    "智能网联汽车": ("智能网联汽车", "自动驾驶", "无人驾驶", "车联网", "智能汽车"),
+    "智能医疗": ("智能医疗", "智慧医疗", "医学影像", "辅助诊断", "辅助诊疗", "智能诊疗"),
+    "智能机器人": ("机器人", "具身智能", "人形机器人"),
+    "芯片": ("芯片", "集成电路", "半导体", "GPU"),
+    "算力": ("算力", "智算", "数据中心", "EFLOPS", "PFLOPS", "超算", "EFlops", "PFlops"),
+    "大模型": ("大模型", "生成式", "智能体", "预训练", "多模态"),
+    "人才": ("人才", "人才培养", "实训基地", "学科建设"),
+    "资金扶持": ("补贴", "奖励", "资助", "扶持资金", "专项资金", "产业基金", "给予最高", "贴息"),
+    "数据开放": ("数据开放", "公共数据", "数据共享", "数据集", "数据资源", "开放共享"),
+    "伦理与安全": ("伦理", "隐私", "安全风险", "安全监管", "数据安全", "可信", "安全可控"),
+    "智慧城市": ("智慧城市", "城市大脑", "智能政务", "智慧交通", "数字政府"),
+    "智能教育": ("智能教育", "智慧教育", "人工智能课程", "人工智能教育"),
+    "智慧农业": ("智慧农业", "智能农机", "数字农业"),
+    "金融科技": ("智能金融", "金融科技", "智能投顾"),
+}
+
+
+@dataclass
+class Relevance:
+    label: str
+    score: float
+    evidence: list[dict[str, object]] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"label": self.label, "score": self.score, "evidence": self.evidence, "topics": self.topics}
+
+
+@lru_cache(maxsize=65536)
+def _ai_term(token: str) -> str | None:
+    """The AI term a token is or contains (行业大模型 → 大模型, 人工智能+ → 人工智能)."""
+    if token in AI_TERMS:
+        return token
+    if len(token) < 3:
+        return None
+    found = [term for term in AI_TERMS if term in token and term != "AI"]
+    return max(found, key=len) if found else None
+
+
+def _snippet(text: str, term: str, width: int = 18) -> str:
+    pos = text.find(term)
+    if pos < 0:
+        return ""
+    return text[max(0, pos - width): pos + len(term) + width].replace("\n", " ")
+
+
+def classify(title: str | None, notice_title: str | None, body: str) -> Relevance:
+    """Label and score a document from its Simplified title(s) and body text."""
+    heading = " ".join(t for t in (title, notice_title) if t)
+    counts = Counter(term for term in map(_ai_term, tokens(body)) if term)
+    # "AI" embedded in Latin words was already excluded by tokenisation; 人工智能+ counts as 人工智能
+    weighted = sum(AI_TERMS[t] * n for t, n in counts.items())
+    core = counts["人工智能"] + counts["大模型"] + counts["AI"] + counts["智能体"] + counts["具身智能"]
+    density = 1000.0 * core / max(len(body), 1)
+
+    evidence: list[dict[str, object]] = []
+    title_ai = _TITLE_AI.search(heading) if heading else None
+    title_digital = _TITLE_DIGITAL.search(heading) if heading else None
+    title_tech = _TITLE_TECH.search(heading) if heading else None
+    for match in (title_ai, title_digital):
+        if match:
+            evidence.append({"term": match.group(0), "where": "title", "count": 1, "context": heading[:80]})
+    for term, n in counts.most_common(8):
+        evidence.append({"term": term, "where": "body", "count": n, "context": _snippet(body, term)})
+
+    if title_ai:
+        label = "yes"
+    elif title_digital or (heading and _TITLE_ADJACENT.search(heading)):
+        label = "borderline"
+    elif title_tech and core >= 2:
+        label = "borderline"
+    elif core >= 10 and density >= 3:
+        label = "yes"
+    elif core >= 5 and density >= 1:
+        label = "borderline"
+    else:
+        label = "no"
+    body_strength = min(1.0, weighted / 30.0) * 0.5 + min(1.0, density / 6.0) * 0.5
+    base = {"yes": 0.7, "borderline": 0.35, "no": 0.0}[label]
+    span = {"yes": 0.3, "borderline": 0.3, "no": 0.3}[label]
+    score = round(base + span * body_strength, 3)
+    return Relevance(label=label, score=score, evidence=evidence, topics=topics_of(heading, body))
+
+
+def topics_of(heading: str, body: str) -> list[str]:
+    found = []
+    for topic, terms in TOPICS.items():
+        hits = sum(body.count(term) for term in terms)
+        if hits >= 2 or any(term in heading for term in terms):
+            found.append(topic)
+    return found

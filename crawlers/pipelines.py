@@ -1,0 +1,146 @@
+"""The item pipeline that publishes to the bus, and counts a page done only once the broker acked.
+
+``PageItem`` → ``PageFetched``, ``GoneItem`` → ``PageGone``; at the end of a crawl whose lists were
+all read, ``SourceCrawled`` with the complete inventory. A failed publish is never papered over:
+the item errors (Scrapy logs it, ``item_scraped`` does not fire, so the incremental state does not
+advance), the spider is closed with reason ``bus_unavailable``, and the crawl reports failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+
+from crawlers.items import GoneItem, PageItem
+from policywatch.bus import BusConfig, EventProducer
+from policywatch.errors import BusUnavailable
+from policywatch.events import ListEntry, PageFetched, PageGone, Payload, SourceCrawled
+
+log = logging.getLogger(__name__)
+
+CLOSE_REASON_BUS = "bus_unavailable"
+
+
+def to_event(item: Any) -> Payload:
+    """The bus event for a spider item."""
+    if isinstance(item, PageItem):
+        return PageFetched(
+            source_id=item.source_id,
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            fetched_at=datetime.fromisoformat(item.fetched_at),
+            encoding=item.encoding,
+            html=item.html,
+            body_sha256=item.body_sha256,
+            list_entry=ListEntry(title=item.list_title, date=item.list_date),
+            region_hint=item.region_hint,
+            detail_hints=item.detail_hints,
+            attachments=item.attachments,
+            warc_record=item.warc_record,
+        )
+    if isinstance(item, GoneItem):
+        return PageGone(
+            source_id=item.source_id,
+            url=item.url,
+            status=item.status,
+            reason=item.reason,
+            observed_at=datetime.fromisoformat(item.observed_at),
+        )
+    raise TypeError(f"unexpected item type {type(item).__name__}")
+
+
+class BusPipeline:
+    """Publishes items as events; configured by POLICYWATCH_BOOTSTRAP and POLICYWATCH_TOPIC_PREFIX."""
+
+    def __init__(self, crawler: Crawler, bootstrap: tuple[str, ...], topic_prefix: str, send_timeout_s: float) -> None:
+        self.crawler = crawler
+        self.config = BusConfig(bootstrap_servers=bootstrap, topic_prefix=topic_prefix)
+        self.send_timeout_s = send_timeout_s
+        self.producer: EventProducer | None = None
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BusPipeline:
+        bootstrap = tuple(crawler.settings.getlist("POLICYWATCH_BOOTSTRAP"))
+        if not bootstrap:
+            log.warning(
+                "bus pipeline disabled: no POLICYWATCH_BOOTSTRAP setting; items are not published "
+                "(use -s POLICYWATCH_BOOTSTRAP=host:port -s POLICYWATCH_TOPIC_PREFIX=pw, or -o items.jl)"
+            )
+            raise NotConfigured("POLICYWATCH_BOOTSTRAP not set")
+        return cls(
+            crawler,
+            bootstrap,
+            crawler.settings.get("POLICYWATCH_TOPIC_PREFIX", "pw"),
+            crawler.settings.getfloat("POLICYWATCH_SEND_TIMEOUT", 30.0),
+        )
+
+    def _source_name(self) -> str:
+        spider = self.crawler.spider
+        return f"crawler/{getattr(getattr(spider, 'source', None), 'id', 'unknown')}"
+
+    def open_spider(self) -> None:
+        try:
+            self.producer = EventProducer(self.config, source=self._source_name(), send_timeout_s=self.send_timeout_s)
+        except BusUnavailable:
+            self._on_failure("cannot connect to the broker")
+            raise
+        log.info("publishing to %s (topic prefix %r)", ",".join(self.config.bootstrap_servers), self.config.topic_prefix)
+
+    def _on_failure(self, why: str) -> None:
+        self.crawler.stats.inc_value("policywatch/publish_failed")
+        if not self.failed:
+            self.failed = True
+            log.error("publish failed (%s): closing the crawl as %s", why, CLOSE_REASON_BUS)
+            if self.crawler.engine is not None and self.crawler.spider is not None:
+                self.crawler.engine.close_spider(self.crawler.spider, CLOSE_REASON_BUS)
+
+    async def process_item(self, item: Any) -> Any:
+        if self.producer is None or self.failed:
+            raise BusUnavailable("bus pipeline is not connected; item not delivered")
+        event = to_event(item)
+        try:
+            await maybe_deferred_to_future(threads.deferToThread(self.producer.publish, event))
+        except BusUnavailable as exc:
+            self._on_failure(str(exc))
+            raise
+        kind = "pages_published" if isinstance(item, PageItem) else "gone_published"
+        self.crawler.stats.inc_value(f"policywatch/{kind}")
+        return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        try:
+            if self.producer is None or self.failed or spider is None:
+                return
+            complete, urls = spider.inventory()
+            if not complete:
+                log.warning("lists of %s not fully read: no inventory published", spider.source.id)
+                return
+            event = SourceCrawled(
+                source_id=spider.source.id,
+                crawl_id=uuid.uuid4().hex,
+                finished_at=datetime.now(UTC),
+                complete=True,
+                seen_urls=urls,
+            )
+            try:
+                self.producer.publish(event)
+            except BusUnavailable as exc:
+                self.crawler.stats.inc_value("policywatch/publish_failed")
+                self.crawler.stats.set_value("policywatch/inventory_error", str(exc))
+                log.error("inventory of %s not delivered: %s", spider.source.id, exc)
+                return
+            self.crawler.stats.set_value("policywatch/inventory_published", len(urls))
+        finally:
+            if self.producer is not None:
+                self.producer.close()
+                self.producer = None

@@ -1,0 +1,180 @@
+"""Run one crawl of one source for the daemon: a ``python -m scrapy crawl`` subprocess per crawl.
+
+Why a subprocess: Twisted's reactor cannot be restarted (a second ``CrawlerProcess.start()``
+raises ReactorNotRestartable), and a daemon runs hundreds of crawls. A child process per crawl
+costs ~1 s but isolates everything a long-lived process must not accumulate — reactor state,
+leaked sockets, memory of a huge page, a parser stuck in C code — and can always be killed on
+timeout. The child gets every setting as ``-s`` (nothing is read from the environment by the
+crawler) and writes its stats to a JSON file (``crawlers.extensions.StatsDump``) that this module
+reads back into a ``CrawlResult``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policywatch.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GRACE_SECONDS = 10.0
+LOG_TAIL_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """What one crawl did. ``outcome`` is one of ok, partial, bus_unavailable, timeout, crashed."""
+
+    source_id: str
+    ok: bool
+    outcome: str
+    stats: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    duration_s: float = 0.0
+
+
+def user_agent(settings: Settings) -> str:
+    """The User-Agent sent to sites: the configured one plus the operator contact."""
+    base = settings.crawl.user_agent
+    return f"{base} contact: {settings.crawl.contact}" if settings.crawl.contact else base
+
+
+def scrapy_settings(settings: Settings, bootstrap: str, topic_prefix: str) -> dict[str, str]:
+    """The ``-s`` overrides a crawl gets from policywatch settings."""
+    crawl = settings.crawl
+    return {
+        "POLICYWATCH_SOURCES_DIRS": ",".join(str(Path(d).resolve()) for d in crawl.sources_dirs),
+        "POLICYWATCH_SIMULATOR_URL": crawl.simulator_url,
+        "POLICYWATCH_BOOTSTRAP": bootstrap,
+        "POLICYWATCH_TOPIC_PREFIX": topic_prefix,
+        "POLICYWATCH_STATE_DIR": str((settings.var_dir / "crawlstate").resolve()),
+        "POLICYWATCH_WARC_DIR": str(settings.warc_dir.resolve()),
+        "POLICYWATCH_PAGE_CAP": str(crawl.page_cap),
+        "USER_AGENT": user_agent(settings),
+        "ROBOTSTXT_OBEY": str(crawl.obey_robots),
+        "DOWNLOAD_MAXSIZE": str(crawl.max_response_bytes),
+        "DOWNLOAD_WARNSIZE": str(max(1024, crawl.max_response_bytes // 4)),
+        "DOWNLOAD_TIMEOUT": str(crawl.timeout_seconds),
+        "RETRY_TIMES": str(crawl.retries),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(crawl.concurrency_per_domain),
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def _summarise(data: dict[str, Any]) -> dict[str, Any]:
+    stats = data.get("stats", {})
+    failures = stats.get("policywatch/failures") or []
+    return {
+        "pages": int(stats.get("response_received_count", 0)),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "bytes": int(stats.get("downloader/response_bytes", 0)),
+        "items": int(stats.get("policywatch/pages_published", 0)) + int(stats.get("policywatch/gone_published", 0)),
+        "published": int(stats.get("policywatch/pages_published", 0)),
+        "gone": int(stats.get("policywatch/gone_published", 0)),
+        "unchanged": int(stats.get("policywatch/unchanged", 0)),
+        "not_modified": int(stats.get("policywatch/not_modified", 0)),
+        "list_pages": int(stats.get("policywatch/list_pages", 0)),
+        "errors": len(failures) + int(stats.get("log_count/ERROR", 0)),
+        "failures": failures,
+        "lists_complete": bool(data.get("lists_complete")),
+        "inventory": int(stats.get("policywatch/inventory_published", 0)),
+        "finish_reason": data.get("reason", ""),
+        "warc_files": stats.get("policywatch/warc_files", []),
+        "raw": stats,
+    }
+
+
+def _tail(path: Path) -> str:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+    return text[-LOG_TAIL_CHARS:]
+
+
+def run_crawl(
+    source_id: str,
+    *,
+    settings: Settings,
+    bootstrap: str,
+    topic_prefix: str,
+    timeout_s: float,
+    extra_settings: Mapping[str, str] | None = None,
+    log_dir: Path | None = None,
+) -> CrawlResult:
+    """Crawl one source in a child process and report what happened; never raises for a bad crawl.
+
+    ``extra_settings`` are further Scrapy ``-s`` overrides (tests make the simulator crawl fast).
+    The child's log goes to ``log_dir/<source_id>.log`` (default ``var_dir/crawl-logs``), replaced
+    on each crawl.
+    """
+    overrides = scrapy_settings(settings, bootstrap, topic_prefix)
+    overrides.update(extra_settings or {})
+    logs = log_dir or settings.var_dir / "crawl-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{source_id}.log"
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="pw-crawl-") as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        overrides["POLICYWATCH_STATS_FILE"] = str(stats_file)
+        command = [sys.executable, "-m", "scrapy", "crawl", source_id]
+        for key, value in overrides.items():
+            command += ["-s", f"{key}={value}"]
+        env = {"SCRAPY_SETTINGS_MODULE": "crawlers.settings", "PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}
+        with log_path.open("wb") as log_handle:
+            process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                stdout=log_handle, stderr=subprocess.STDOUT,
+            )
+            timed_out = False
+            try:
+                process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _stop(process)
+        duration = time.monotonic() - started
+        data: dict[str, Any] = {}
+        if stats_file.exists():
+            try:
+                data = json.loads(stats_file.read_text("utf-8"))
+            except ValueError as exc:
+                log.warning("stats of crawl %s unreadable: %s", source_id, exc)
+    stats = _summarise(data) if data else {}
+    if timed_out:
+        return CrawlResult(source_id, False, "timeout", stats, f"crawl stopped after {timeout_s:g} s", duration)
+    if not data:
+        return CrawlResult(
+            source_id, False, "crashed", {}, f"exit code {process.returncode}: {_tail(log_path)}", duration
+        )
+    reason = stats["finish_reason"]
+    if reason == "bus_unavailable" or stats["raw"].get("policywatch/publish_failed"):
+        return CrawlResult(source_id, False, "bus_unavailable", stats, "the broker did not acknowledge", duration)
+    if reason == "finished" and stats["lists_complete"] and not stats["failures"]:
+        return CrawlResult(source_id, True, "ok", stats, "", duration)
+    problems = list(stats["failures"][:5])
+    if not stats["lists_complete"]:
+        problems.insert(0, "not every list page was read")
+    if reason != "finished":
+        problems.insert(0, f"crawl closed: {reason}")
+    return CrawlResult(source_id, False, "partial", stats, "; ".join(problems), duration)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (Scrapy shuts down cleanly and dumps stats), then SIGKILL after a grace period."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,99 @@
+"""Fixtures for crawler tests: the simulated sites, fast crawl settings, and reading the bus back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from crawlers.runner import CrawlResult, run_crawl
+from crawlers.simulator import SimulatedSites
+from policywatch.bus import BusConfig
+from policywatch.settings import Settings, load_settings
+
+# Fast but otherwise real: no AutoThrottle start delay, short timeouts and backoff.
+FAST = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "POLICYWATCH_RETRY_BACKOFF_BASE": "0.05",
+    "POLICYWATCH_RETRY_BACKOFF_MAX": "0.2",
+}
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatedSites]:
+    with SimulatedSites(slow_seconds=3.0, oversized_bytes=2 * 1024 * 1024) as sites:
+        yield sites
+
+
+@pytest.fixture
+def crawl_settings(tmp_path: Path, sim: SimulatedSites) -> Settings:
+    return load_settings(
+        None,
+        var_dir=tmp_path / "var",
+        crawl={
+            "simulator_url": sim.base_url,
+            "timeout_seconds": 1.0,
+            "retries": 1,
+            "max_response_bytes": 1024 * 1024,
+            "concurrency_per_domain": 4,
+        },
+    )
+
+
+@pytest.fixture
+def crawl(crawl_settings: Settings, bus_config: BusConfig) -> Callable[..., CrawlResult]:
+    """Run one real crawl (subprocess) of a source against the simulator and the test's topics."""
+
+    def run(source_id: str, timeout_s: float = 60.0, **extra: str) -> CrawlResult:
+        return run_crawl(
+            source_id,
+            settings=crawl_settings,
+            bootstrap=bus_config.bootstrap_servers[0],
+            topic_prefix=bus_config.topic_prefix,
+            timeout_s=timeout_s,
+            extra_settings={**FAST, **extra},
+        )
+
+    return run
+
+
+@pytest.fixture
+def read_events(bus_config: BusConfig) -> Callable[[], list[dict[str, Any]]]:
+    """Every event on the pages topic so far, in offset order per partition (no consumer group)."""
+
+    def read() -> list[dict[str, Any]]:
+        topic = bus_config.topic("pages")
+        consumer = KafkaConsumer(bootstrap_servers=list(bus_config.bootstrap_servers), enable_auto_commit=False)
+        try:
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+            consumer.assign(partitions)
+            consumer.seek_to_beginning(*partitions)
+            end = consumer.end_offsets(partitions)
+            events: list[dict[str, Any]] = []
+            remaining = {tp for tp in partitions if end[tp] > 0}
+            for _ in range(100):
+                if not remaining:
+                    break
+                for tp, messages in consumer.poll(timeout_ms=200).items():
+                    events.extend(json.loads(m.value) for m in messages)
+                    if consumer.position(tp) >= end[tp]:
+                        remaining.discard(tp)
+            return events
+        finally:
+            consumer.close()
+
+    return read
+
+
+def of_type(events: list[dict[str, Any]], short: str) -> list[dict[str, Any]]:
+    """Payloads of one event type ('page.fetched', 'page.gone', 'source.crawled')."""
+    return [e["data"] for e in events if e["type"] == f"policywatch.{short}"]
+
+
+@pytest.fixture
+def events_of() -> Callable[[list[dict[str, Any]], str], list[dict[str, Any]]]:
+    return of_type

@@ -1,0 +1,95 @@
+"""Source definitions: the shipped files load, and a bad file is reported by file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawlers.catalog import (
+    PACKAGE_SOURCES_DIR,
+    SourceError,
+    list_sources_table,
+    load_sources,
+)
+
+GOOD = """
+id = "demo-site"
+name = "示例"
+region = "深圳市"
+layout = "static"
+list_urls = ["https://www.example.gov.cn/zcwj/index.html"]
+[links]
+item = "ul li"
+[verification]
+status = "unverified"
+method = "written for a test"
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_simulated_sources_load_only_with_a_simulator_url():
+    without = {s.id for s in load_sources([PACKAGE_SOURCES_DIR])}
+    with_sim = load_sources([PACKAGE_SOURCES_DIR], simulator_url="http://127.0.0.1:9/")
+    simulated = {s.id for s in with_sim if s.simulated}
+    assert simulated == {"sim-nansha", "sim-shenyang", "sim-liuzhou", "sim-minhang", "sim-shenzhen"}
+    assert not simulated & without
+    nansha = next(s for s in with_sim if s.id == "sim-nansha")
+    assert nansha.list_urls == ("http://127.0.0.1:9/nansha/zwgk/zcwj/index.html",)
+    assert nansha.allowed_domains == ("127.0.0.1",)
+
+
+def test_every_shipped_source_shows_region_layout_and_verification():
+    rows = list_sources_table(load_sources([PACKAGE_SOURCES_DIR], simulator_url="http://127.0.0.1:9"))
+    assert rows
+    for row in rows:
+        assert row["region"] and row["layout"] and row["verification"]
+
+
+def test_a_good_definition_loads_with_defaults(tmp_path):
+    write(tmp_path, "demo.toml", GOOD)
+    [source] = load_sources([tmp_path])
+    assert source.id == "demo-site" and source.region == "深圳市"
+    assert source.pagination.kind == "none"
+    assert source.allowed_domains == ("www.example.gov.cn",)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (GOOD.replace('layout = "static"', 'layout = "frames"'), "layout"),
+        (GOOD.replace('region = "深圳市"\n', ""), "region"),
+        (GOOD.replace("[links]", "[links]\nselector = 'x'"), "links.selector"),
+        (GOOD.replace('list_urls = ["https://www.example.gov.cn/zcwj/index.html"]', 'list_urls = ["ftp://x/"]'), "list_urls.0"),
+        (GOOD + '[pagination]\nkind = "next_link"\n', "pagination.next_css"),
+        (GOOD + '[pagination]\nkind = "template"\ntemplate = "index.html"\n', "pagination.template"),
+        (GOOD.replace('status = "unverified"', 'status = "trust me"'), "verification.status"),
+    ],
+)
+def test_bad_definition_error_names_file_and_key(tmp_path, text, key):
+    path = write(tmp_path, "bad.toml", text)
+    with pytest.raises(SourceError) as info:
+        load_sources([tmp_path])
+    assert str(path) in str(info.value)
+    assert key in str(info.value)
+
+
+def test_invalid_toml_and_duplicate_ids_are_reported(tmp_path):
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.toml", GOOD)
+    with pytest.raises(SourceError, match="already defined"):
+        load_sources([tmp_path])
+    broken = write(tmp_path, "b.toml", "id = ")
+    with pytest.raises(SourceError, match="not valid TOML") as info:
+        load_sources([tmp_path])
+    assert str(broken) in str(info.value)
+
+
+def test_missing_sources_folder_is_an_error(tmp_path):
+    with pytest.raises(SourceError, match="does not exist"):
+        load_sources([tmp_path / "nope"])

@@ -1,0 +1,170 @@
+"""Each simulated layout crawled for real (subprocess Scrapy) into a real broker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawlers.simulator import SITES, NEW_PLAN, SimulatedSites, demo_revision_text, seed_text
+from crawlers.simulator.fixtures import DEMO_REVISION_DOC, DEMO_REVISION_SITE
+from policywatch.events import decode
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("site_id", sorted(SITES))
+def test_each_simulated_layout_publishes_its_seed_plan(site_id, sim, crawl, read_events, events_of):
+    result = crawl(f"sim-{site_id}")
+
+    assert result.ok, result.error
+    assert result.stats["published"] == 1
+    events = read_events()
+    pages = events_of(events, "page.fetched")
+    assert len(pages) == 1
+    page = pages[0]
+    seed = sim.list_documents(site_id)[0]
+    assert page["url"] == seed["url"]
+    assert page["list_entry"] == {"title": seed["title"], "date": seed["date"]}
+    assert page["region_hint"] == SITES[site_id].region
+    # The decoded page holds the seed text verbatim: no mojibake, whatever the encoding.
+    first_line = seed_text(site_id).splitlines()[0].strip()
+    assert first_line[:20] in page["html"]
+    assert page["detail_hints"]["body_css"]
+    inventory = events_of(events, "source.crawled")
+    assert [i["seen_urls"] for i in inventory] == [[seed["url"]]]
+    assert inventory[0]["complete"] is True
+
+
+def test_events_on_the_bus_decode_as_typed_payloads(sim, crawl, read_events):
+    crawl("sim-nansha")
+    decoded = [decode(json.dumps(e).encode()) for e in read_events()]
+    assert {type(payload).__name__ for _, payload in decoded} == {"PageFetched", "SourceCrawled"}
+
+
+def test_gbk_site_is_decoded_to_the_exact_seed_text(sim, crawl, read_events, events_of):
+    crawl("sim-shenyang")
+    page = events_of(read_events(), "page.fetched")[0]
+    assert page["encoding"] in ("gb18030", "gbk")
+    assert "沈政办发〔2018〕144号" in page["html"]
+    assert "沈阳市人民政府办公厅" in page["html"]
+
+
+def test_attachments_are_fetched_and_their_text_joined(sim, crawl, read_events, events_of):
+    crawl("sim-minhang")
+    page = events_of(read_events(), "page.fetched")[0]
+    by_kind = {a["kind"]: a for a in page["attachments"]}
+    assert set(by_kind) == {"pdf", "docx"}
+    assert by_kind["pdf"]["status"] == "extracted"
+    assert "政策解读" in by_kind["pdf"]["text"]
+    assert "申报对象" in by_kind["docx"]["text"]
+
+
+def test_pagination_reaches_every_list_page(sim, crawl, read_events, events_of):
+    for number in range(5):  # 6 documents at 2 per page: index.html, index_1.html, index_2.html
+        sim.publish("nansha", f"90{number}", f"测试文件{number}", f"正文{number}", f"2025-01-0{number + 1}")
+    result = crawl("sim-nansha")
+    assert result.ok, result.error
+    assert result.stats["list_pages"] == 3
+    assert result.stats["published"] == 6
+    assert len(events_of(read_events(), "source.crawled")[0]["seen_urls"]) == 6
+
+
+@pytest.mark.parametrize("site_id", ["shenzhen", "liuzhou"])
+def test_link_and_json_pagination_reach_every_list_page(site_id, sim, crawl):
+    for number in range(3):
+        sim.publish(site_id, f"80{number}", f"测试文件{number}", f"正文{number}", f"2025-02-0{number + 1}")
+    result = crawl(f"sim-{site_id}")
+    assert result.ok, result.error
+    assert result.stats["list_pages"] == 2
+    assert result.stats["published"] == 4
+
+
+def test_page_cap_stops_pagination_and_withholds_the_inventory(sim, crawl, read_events, events_of):
+    for number in range(5):
+        sim.publish("shenzhen", f"70{number}", f"测试文件{number}", f"正文{number}", f"2025-03-0{number + 1}")
+    result = crawl("sim-shenzhen", POLICYWATCH_PAGE_CAP="2")
+    assert result.stats["list_pages"] == 2
+    assert not result.ok and result.outcome == "partial"
+    assert "not every list page was read" in result.error
+    assert events_of(read_events(), "source.crawled") == []
+
+
+def test_recrawl_of_unchanged_site_publishes_nothing(sim, crawl, read_events, events_of):
+    first = crawl("sim-minhang")
+    sim.reset_log()
+    second = crawl("sim-minhang")
+
+    assert first.stats["published"] == 1 and second.ok
+    assert second.stats["published"] == 0
+    assert second.stats["bytes"] < first.stats["bytes"] * 0.05
+    assert all(r.status in (200, 304) for r in sim.request_log())
+    assert not any(r.path.endswith((".pdf", ".docx")) for r in sim.request_log())
+    events = read_events()
+    assert len(events_of(events, "page.fetched")) == 1
+    assert len(events_of(events, "source.crawled")) == 2
+
+
+def test_recrawl_publishes_only_the_revised_and_the_new_document(sim, crawl, read_events, events_of):
+    crawl("sim-shenzhen")
+    crawl("sim-nansha")
+    sim.revise(DEMO_REVISION_SITE, DEMO_REVISION_DOC, demo_revision_text(seed_text("shenzhen")))
+    sim.publish(NEW_PLAN.site_id, NEW_PLAN.doc_id, NEW_PLAN.title, NEW_PLAN.text, NEW_PLAN.date,
+                NEW_PLAN.doc_number, NEW_PLAN.issuer)
+    revised = crawl("sim-shenzhen")
+    added = crawl("sim-nansha")
+
+    assert revised.stats["published"] == 1 and added.stats["published"] == 1
+    pages = events_of(read_events(), "page.fetched")
+    by_url: dict[str, list[str]] = {}
+    for page in pages:
+        by_url.setdefault(page["url"], []).append(page["html"])
+    revised_url = sim.document_url(DEMO_REVISION_SITE, DEMO_REVISION_DOC)
+    new_url = sim.document_url(NEW_PLAN.site_id, NEW_PLAN.doc_id)
+    assert sorted(len(v) for v in by_url.values()) == [1, 1, 2]
+    assert ["突破500亿元" in html for html in by_url[revised_url]] == [False, True]
+    assert NEW_PLAN.doc_number in by_url[new_url][0]
+
+
+def test_content_hash_catches_unchanged_pages_without_validators(sim, crawl):
+    sim.set_validators("shenzhen", "none")
+    crawl("sim-shenzhen")
+    again = crawl("sim-shenzhen")
+    assert again.stats["published"] == 0
+    assert again.stats["unchanged"] == 1
+    assert again.stats["not_modified"] == 0
+
+
+def test_taken_down_document_is_reported_gone(sim, crawl, read_events, events_of):
+    url = sim.publish("liuzhou", "9001", "将被撤下的文件", "正文", "2025-05-01")
+    crawl("sim-liuzhou")
+    sim.take_down("liuzhou", "9001")
+    result = crawl("sim-liuzhou")
+
+    assert result.ok, result.error
+    assert result.stats["gone"] == 1
+    events = read_events()
+    gone = events_of(events, "page.gone")
+    assert [(g["url"], g["status"]) for g in gone] == [(url, 404)]
+    assert url not in events_of(events, "source.crawled")[-1]["seen_urls"]
+
+
+def test_scrapy_list_and_crawl_work_from_the_repo_root(sim, tmp_path):
+    env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list", "-s", f"POLICYWATCH_SIMULATOR_URL={sim.base_url}"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.split()
+    assert {"generic", "sim-nansha", "sim-shenyang", "sim-liuzhou", "sim-minhang", "sim-shenzhen"} <= set(listed)
+
+    out = tmp_path / "items.jl"
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "generic", "-a", "source=sim-shenzhen",
+         "-s", f"POLICYWATCH_SIMULATOR_URL={sim.base_url}", "-s", "AUTOTHROTTLE_ENABLED=False", "-o", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(items) == 1 and "深圳市人民政府" in items[0]["html"]
