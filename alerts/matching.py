@@ -89,14 +89,16 @@ def subscription_matches(
 
 
 def ai_label(document: Document, analysis: Mapping[str, Any]) -> str | None:
-    """The document's AI label, falling back to the version analysis."""
-    label = document.ai_label or analysis.get("ai_label")
+    """The document's AI label, falling back to the version analysis (``ai.label``)."""
+    ai = analysis.get("ai")
+    label = document.ai_label or (ai.get("label") if isinstance(ai, Mapping) else analysis.get("ai_label"))
     return str(label) if label else None
 
 
 def document_topics(document: Document, analysis: Mapping[str, Any]) -> list[str]:
-    """Topic names of the document (analysis topics may be strings or {name|label: …} dicts)."""
-    raw = document.topics or analysis.get("topics") or []
+    """Topic names of the document, else of the analysis (``ai.topics``; strings or {name|label} dicts)."""
+    ai = analysis.get("ai")
+    raw = document.topics or (ai.get("topics") if isinstance(ai, Mapping) else None) or analysis.get("topics") or []
     names: list[str] = []
     for item in raw:
         if isinstance(item, Mapping):

@@ -24,6 +24,8 @@ MAX_ITEMS = 8
 MAX_CHARS = 240
 EXCERPT_CHARS = 80
 NUMBER_CHARS = frozenset("0123456789.,%")
+# How the analysis marks a target's bound (超过300家 → ">"), shown the way plans write it.
+COMPARATORS = {"~": "约", ">": "超过", ">=": "不少于", "<": "低于", "<=": "不超过"}
 
 
 @dataclass
@@ -76,7 +78,9 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
         targets = Section("规划目标 Plan targets")
         if plan.get("period"):
             targets.fields.append(("规划期 Period", _describe(plan["period"])))
-        targets.items = _limited(["· " + _describe(t) for t in plan.get("targets") or []])
+        # The plan's end-of-period goals first: they are what readers compare across regions.
+        ordered = sorted(plan.get("targets") or [], key=_year_desc)
+        targets.items = _limited(["· " + _describe(t) for t in ordered])
         out.append(targets)
 
     out.append(info)
@@ -110,7 +114,7 @@ def _change_sections(summary: Mapping[str, Any], base: str) -> list[Section]:
         ("changed", "修改条款 Changed clauses", _changed),
         ("numbers", "数字变化 Changed numbers", _number),
         ("targets", "目标调整 Targets moved", _target),
-        ("lineage", "借鉴其他文件 Text borrowed from other plans", lambda x: _lineage(x, base)),
+        ("lineage", "与其他文件的相同文本 Text shared with other plans", lambda x: _lineage(x, base)),
         ("predecessors", "对比前期规划 Compared with earlier plans", lambda x: _predecessor(x, base)),
     ]
     out: list[Section] = []
@@ -214,6 +218,10 @@ def _lineage(item: Any, base_url: str) -> str:
         text += f"（{item['region']}）"
     if isinstance(item.get("share"), int | float):
         text += f" 相同文字占比 share {_percent(item['share'])}"
+    direction = {"earlier": "更早发布，可能是来源 earlier, likely the source",
+                 "later": "更晚发布，沿用了本文 later, reuses this text"}.get(str(item.get("direction")))
+    if direction:
+        text += f"（{direction}）"
     passages = [p for p in item.get("passages") or [] if p]
     if passages:
         text += f"\n「{shorten(passages[0], 80)}」"
@@ -256,7 +264,7 @@ def _describe(item: Any) -> str:
         value = value if value not in (None, "") else item.get("target") or item.get("text")
         if metric or value:
             unit = (item.get("unit") or "") if item.get("value") not in (None, "") else ""
-            value = f"{item.get('comparator') or ''}{value}"
+            value = f"{COMPARATORS.get(str(item.get('comparator') or ''), '')}{value}"
             year = f"（{item['year']}年）" if item.get("year") else ""
             return shorten(f"{metric or ''}{year}：{value or ''}{unit}".strip("："))
         if "start" in item or "end" in item:
@@ -265,6 +273,11 @@ def _describe(item: Any) -> str:
     if isinstance(item, list | tuple):
         return "–".join(str(v) for v in item)
     return shorten(item)
+
+
+def _year_desc(target: Any) -> int:
+    year = target.get("year") if isinstance(target, Mapping) else None
+    return -year if isinstance(year, int) else 0
 
 
 def _limited(items: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ A redelivered event whose content is already stored just publishes what the outb
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,10 @@ from storage.db import transaction
 from storage.models import Change, Document
 
 log = logging.getLogger(__name__)
+
+
+def _issued(document: Document) -> date | None:
+    return document.issue_date or document.publish_date
 
 
 class StoreStage:
@@ -135,18 +139,28 @@ class StoreStage:
         self._metrics.changes.labels(kind).inc()
 
     def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
+        """Summary of a new document: text shared with stored plans, and the region's earlier plans.
+
+        Documents arrive in crawl order, not issue order, so each shared-text relation says which
+        side was issued first: the earlier one is the likely source (柳州 2020 reuses 深圳 2019).
+        """
         self._sync_lineage(session)  # includes this document; find_borrowings skips its own id
         borrowings = self._lineage.find_borrowings(document.id, event.text, document.region_code)
+        ours = _issued(document)
         lineage = []
         for borrowing in borrowings:
-            source = session.get(Document, borrowing.document_id)
+            other = session.get(Document, borrowing.document_id)
+            if other is None:
+                continue
+            theirs = _issued(other)
+            direction = "unknown" if not (ours and theirs) else ("earlier" if theirs <= ours else "later")
             lineage.append(
                 {
-                    "document_id": borrowing.document_id,
-                    "title": source.title if source else "",
-                    "region": " ".join(
-                        part for part in (source.province, source.city, source.district) if part
-                    ) if source else "",
+                    "document_id": other.id,
+                    "title": other.title,
+                    "region": " ".join(p for p in (other.province, other.city, other.district) if p),
+                    "issued": theirs.isoformat() if theirs else None,
+                    "direction": direction,
                     "share": round(borrowing.share, 3),
                     "same_region": borrowing.same_region,
                     "passages": list(borrowing.passages)[:3],
@@ -157,7 +171,11 @@ class StoreStage:
         headline = f"新发布：{event.title}"
         if lineage:
             top = max(lineage, key=lambda item: item["share"])
-            headline += f"；约{round(top['share'] * 100)}%文本与《{top['title']}》相同"
+            pct, title = round(top["share"] * 100), top["title"]
+            headline += {
+                "earlier": f"；约{pct}%文本沿用更早发布的《{title}》",
+                "later": f"；约{pct}%文本与更晚发布的《{title}》相同（对方沿用本文）",
+            }.get(top["direction"], f"；约{pct}%文本与《{title}》相同")
         return {"headline": headline, "lineage": lineage, "predecessors": predecessors}
 
     def _sync_lineage(self, session: Session) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,19 @@ def kind_of(url: str) -> str | None:
         if path.endswith("." + kind):
             return kind
     return None
+
+
+def find_attachment_links(selector: Selector, base_url: str, css: str) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of every attachment link ``css`` selects, in page order, once each."""
+    found: dict[str, str] = {}
+    if not css:
+        return []
+    for anchor in selector.css(css):
+        href = (anchor.attrib.get("href") or "").strip()
+        if href and not href.startswith(("javascript:", "#", "mailto:")):
+            name = " ".join(" ".join(anchor.css("::text").getall()).split()) or anchor.attrib.get("title", "")
+            found.setdefault(urljoin(base_url, href), name)
+    return list(found.items())
 
 
 def _pdf_text(body: bytes) -> str:
@@ -65,7 +80,7 @@ def extract_attachment(url: str, name: str, body: bytes) -> dict[str, str]:
     try:
         record["text"] = extractor(body)[:MAX_TEXT_CHARS]
         record["status"] = "extracted"
-    except Exception as exc:  # noqa: BLE001 - any parser failure means "no text", never a crash
+    except Exception as exc:
         log.warning("cannot extract text of %s: %s", url, exc)
         record["status"] = f"failed: {type(exc).__name__}: {exc}"
     return record

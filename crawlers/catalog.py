@@ -12,14 +12,19 @@ Also the two operator entry points the CLI wires to ``policywatch sources list|c
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from policywatch.settings import Settings
 
 SIMULATOR_PLACEHOLDER = "{simulator}"
 PACKAGE_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
@@ -48,7 +53,16 @@ class LinkRules(_Strict):
     title: str = "a::attr(title)"
     title_fallback: str = "a::text"
     date: str = ""
-    url_must_contain: str = Field("", description="Keep only links whose URL contains this.")
+    url_regex: str = Field("", description="Keep only links whose absolute URL matches this regex.")
+
+    @field_validator("url_regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
 
 
 class JsonRules(_Strict):
@@ -108,7 +122,6 @@ class DetailHints(_Strict):
         "a[href$='.pdf'], a[href$='.PDF'], a[href$='.docx'], a[href$='.doc'], a[href$='.wps'], "
         "a[href$='.ofd'], a[href$='.xlsx'], a[href$='.xls']"
     )
-    url_must_contain: str = ""
 
 
 class EncodingHints(_Strict):
@@ -144,6 +157,11 @@ class _SourceFile(_Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     verification: Verification
     allowed_domains: list[str] = Field(default_factory=list)
+    spider: str = Field(
+        "",
+        pattern=r"^$|^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
+        description="'module:Class' of a GenericSpider subclass, only for a site that truly needs code.",
+    )
     notes: str = ""
 
 
@@ -166,6 +184,7 @@ class SourceDefinition:
     allowed_domains: tuple[str, ...]
     simulated: bool
     path: Path
+    spider: str = ""
     notes: str = ""
 
     def detail_hints(self) -> dict[str, str]:
@@ -233,6 +252,7 @@ def parse_source_file(path: Path, simulator_url: str = "") -> SourceDefinition |
         allowed_domains=domains,
         simulated=simulated,
         path=path,
+        spider=data.spider,
         notes=data.notes,
     )
 
@@ -265,8 +285,8 @@ def find_source(sources: Sequence[SourceDefinition], source_id: str) -> SourceDe
     raise SourceError(f"unknown source {source_id!r}; known: {known}")
 
 
-def list_sources_table(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
-    """Rows for ``policywatch sources list``: id, region, layout, verification, schedule, first URL."""
+def source_rows(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
+    """One row per source: id, name, region, layout, verification, schedule, first list URL."""
     return [
         {
             "id": source.id,
@@ -282,8 +302,45 @@ def list_sources_table(sources: Sequence[SourceDefinition]) -> list[dict[str, st
     ]
 
 
-def check_sources(*args: Any, **kwargs: Any) -> Any:
-    """Live check of sources; see ``crawlers.check.check_sources`` (imported lazily: it needs HTTP)."""
-    from crawlers.check import check_sources as _check
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    return _check(*args, **kwargs)
+
+def render_table(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
+    """A plain text table that lines up with Chinese (double-width) characters."""
+    widths = {c: max([_width(c), *(_width(row.get(c, "")) for row in rows)]) for c in columns}
+    lines = ["  ".join(c + " " * (widths[c] - _width(c)) for c in columns)]
+    lines.append("  ".join("-" * widths[c] for c in columns))
+    for row in rows:
+        lines.append("  ".join(row.get(c, "") + " " * (widths[c] - _width(row.get(c, ""))) for c in columns))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def list_sources_table(dirs: Iterable[Path | str], simulator_url: str = "") -> str:
+    """``policywatch sources list``: every source with region, layout and verification status."""
+    rows = source_rows(load_sources(dirs, simulator_url))
+    for row in rows:
+        if len(row["list_url"]) > 72:
+            row["list_url"] = row["list_url"][:71] + "…"
+    return render_table(rows, ("id", "region", "layout", "verification", "interval_minutes", "list_url"))
+
+
+def check_sources(settings: Settings, source_id: str | None = None) -> tuple[str, bool]:
+    """``policywatch sources check [ID]``: fetch live pages, return (report, every source ok).
+
+    Uses the crawl settings' User-Agent (with contact), timeout and size limit; robots.txt obeyed.
+    """
+    from crawlers.check import check_sources as run_checks
+    from crawlers.check import render_report
+    from crawlers.runner import user_agent
+
+    sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
+    if source_id:
+        sources = [find_source(sources, source_id)]
+    results = run_checks(
+        sources,
+        user_agent=user_agent(settings),
+        timeout_s=settings.crawl.timeout_seconds,
+        max_bytes=settings.crawl.max_response_bytes,
+    )
+    return render_report(results), all(result.ok for result in results)

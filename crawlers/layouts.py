@@ -54,6 +54,15 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+_CLOSING_ROOT = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+
+
+def lenient_selector(text: str) -> Selector:
+    """A selector that keeps content after a stray ``</html>`` (TRS header includes close the page
+    early: realpages dev01), which lxml would otherwise drop."""
+    return Selector(text=_CLOSING_ROOT.sub("", text))
+
+
 def _links_from_html(source: SourceDefinition, base_url: str, selector: Selector) -> list[ListLink]:
     rules = source.links
     links = []
@@ -62,7 +71,7 @@ def _links_from_html(source: SourceDefinition, base_url: str, selector: Selector
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         url = urljoin(base_url, href.strip())
-        if rules.url_must_contain and rules.url_must_contain not in url:
+        if rules.url_regex and not re.search(rules.url_regex, url):
             continue
         title = _clean(item.css(rules.title).get()) if rules.title else ""
         if not title and rules.title_fallback:
@@ -135,7 +144,7 @@ def _links_from_json(source: SourceDefinition, base_url: str, entries: Any) -> l
 
 
 def parse_static(source: SourceDefinition, url: str, text: str) -> ListPage:
-    selector = Selector(text=text)
+    selector = lenient_selector(text)
     page = ListPage(links=_links_from_html(source, url, selector), total=_total_from_text(source, text))
     if source.pagination.kind == "next_link":
         for href in selector.css(source.pagination.next_css).getall():

@@ -9,13 +9,14 @@ advance), the spider is closed with reason ``bus_unavailable``, and the crawl re
 from __future__ import annotations
 
 import logging
+import socket
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import threads
 
 from crawlers.items import GoneItem, PageItem
@@ -64,6 +65,7 @@ class BusPipeline:
         self.crawler = crawler
         self.config = BusConfig(bootstrap_servers=bootstrap, topic_prefix=topic_prefix)
         self.send_timeout_s = send_timeout_s
+        self.connect_timeout_s = 3.0
         self.producer: EventProducer | None = None
         self.failed = False
 
@@ -87,21 +89,36 @@ class BusPipeline:
         spider = self.crawler.spider
         return f"crawler/{getattr(getattr(spider, 'source', None), 'id', 'unknown')}"
 
+    def _reachable(self) -> bool:
+        """A quick TCP check: kafka-python takes ~30 s to give up on a dead bootstrap server."""
+        for server in self.config.bootstrap_servers:
+            host, _, port = server.rpartition(":")
+            try:
+                with socket.create_connection((host, int(port)), timeout=self.connect_timeout_s):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
+
     def open_spider(self) -> None:
+        if not self._reachable():
+            self._on_failure(f"no broker answers at {','.join(self.config.bootstrap_servers)}")
+            return
         try:
             self.producer = EventProducer(self.config, source=self._source_name(), send_timeout_s=self.send_timeout_s)
-        except BusUnavailable:
-            self._on_failure("cannot connect to the broker")
-            raise
+        except BusUnavailable as exc:
+            self._on_failure(str(exc))
+            return
         log.info("publishing to %s (topic prefix %r)", ",".join(self.config.bootstrap_servers), self.config.topic_prefix)
 
     def _on_failure(self, why: str) -> None:
         self.crawler.stats.inc_value("policywatch/publish_failed")
         if not self.failed:
             self.failed = True
+            self.crawler.stats.set_value("policywatch/bus_error", why)
             log.error("publish failed (%s): closing the crawl as %s", why, CLOSE_REASON_BUS)
-            if self.crawler.engine is not None and self.crawler.spider is not None:
-                self.crawler.engine.close_spider(self.crawler.spider, CLOSE_REASON_BUS)
+            if self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=CLOSE_REASON_BUS))
 
     async def process_item(self, item: Any) -> Any:
         if self.producer is None or self.failed:

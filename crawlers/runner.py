@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawlers.catalog import SourceError, find_source, load_sources
 from policywatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ LOG_TAIL_CHARS = 2000
 
 @dataclass(frozen=True)
 class CrawlResult:
-    """What one crawl did. ``outcome`` is one of ok, partial, bus_unavailable, timeout, crashed."""
+    """What one crawl did. ``outcome``: ok, partial, bus_unavailable, timeout, crashed or config_error."""
 
     source_id: str
     ok: bool
@@ -90,8 +91,11 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "lists_complete": bool(data.get("lists_complete")),
         "inventory": int(stats.get("policywatch/inventory_published", 0)),
         "finish_reason": data.get("reason", ""),
+        "retries": int(stats.get("retry/count", 0)),
+        "warc_records": int(stats.get("policywatch/warc_records", 0)),
         "warc_files": stats.get("policywatch/warc_files", []),
-        "raw": stats,
+        "bus_error": stats.get("policywatch/bus_error", ""),
+        "publish_failed": int(stats.get("policywatch/publish_failed", 0)),
     }
 
 
@@ -119,12 +123,19 @@ def run_crawl(
     The child's log goes to ``log_dir/<source_id>.log`` (default ``var_dir/crawl-logs``), replaced
     on each crawl.
     """
+    started = time.monotonic()
+    try:
+        source = find_source(load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url), source_id)
+    except SourceError as exc:
+        return CrawlResult(source_id, False, "config_error", {}, str(exc), time.monotonic() - started)
     overrides = scrapy_settings(settings, bootstrap, topic_prefix)
+    if source.simulated:
+        # Our own loopback simulator: no politeness delay needed, and the demo stays quick.
+        overrides["AUTOTHROTTLE_ENABLED"] = "False"
     overrides.update(extra_settings or {})
     logs = log_dir or settings.var_dir / "crawl-logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{source_id}.log"
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pw-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
         overrides["POLICYWATCH_STATS_FILE"] = str(stats_file)
@@ -158,8 +169,9 @@ def run_crawl(
             source_id, False, "crashed", {}, f"exit code {process.returncode}: {_tail(log_path)}", duration
         )
     reason = stats["finish_reason"]
-    if reason == "bus_unavailable" or stats["raw"].get("policywatch/publish_failed"):
-        return CrawlResult(source_id, False, "bus_unavailable", stats, "the broker did not acknowledge", duration)
+    if reason == "bus_unavailable" or stats["publish_failed"]:
+        why = stats["bus_error"] or "the broker did not acknowledge"
+        return CrawlResult(source_id, False, "bus_unavailable", stats, f"bus unavailable: {why}", duration)
     if reason == "finished" and stats["lists_complete"] and not stats["failures"]:
         return CrawlResult(source_id, True, "ok", stats, "", duration)
     problems = list(stats["failures"][:5])

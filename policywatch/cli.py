@@ -75,6 +75,9 @@ def demo(obj: Context, keep: bool) -> None:
     from policywatch.demo import run_demo
 
     settings = obj.settings()
+    if settings.logging.level in ("DEBUG", "INFO"):
+        # the demo's own output is the point; keep the pipeline's log to warnings
+        configure_logging(settings.logging.model_copy(update={"level": "WARNING"}))
     try:
         ok = run_demo(settings, keep=keep, out=sys.stdout)
     except PolicywatchError as exc:

@@ -6,18 +6,19 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func, select
 
+from alerts.subscriptions import demo_subscriptions_file, load_demo_subscriptions
 from crawlers.runner import CrawlResult
 from crawlers.simulator import DEMO_REVISION_DOC, DEMO_REVISION_SITE, NEW_PLAN, SimulatedSites, demo_revision_text
 from policywatch.pipeline import Pipeline
@@ -26,10 +27,6 @@ from storage.db import transaction
 from storage.models import Change, Document, DocumentVersion
 
 SIMULATED_SOURCES_DIR = PACKAGE_ROOT / "crawlers" / "sources" / "simulated"
-
-
-def demo_subscriptions_file() -> Path:
-    return Path(str(resources.files("alerts") / "demo_subscriptions.toml"))
 
 
 def demo_settings(base: Settings, var_dir: Path, simulator_url: str, **overrides: Any) -> Settings:
@@ -106,9 +103,12 @@ class DemoScenario:
 
     def crawl_all(self, timeout_s: float = 120.0) -> list[CrawlResult]:
         """Crawl every simulated source, then wait until the pipeline has done all the work."""
-        assert self.pipeline is not None
-        results = [self.pipeline.crawl(source.id) for source in self.pipeline.sources]
-        self.pipeline.wait_idle(timeout_s=timeout_s)
+        pipeline = self.pipeline
+        assert pipeline is not None
+        # Crawls are subprocesses: three at a time keep two cores busy without thrashing.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            results = list(pool.map(pipeline.crawl, [source.id for source in pipeline.sources]))
+        pipeline.wait_idle(timeout_s=timeout_s)
         return results
 
     def revise_and_publish(self) -> None:
@@ -212,6 +212,4 @@ def run_demo(base: Settings, keep: bool = False, out: IO[str] | None = None) -> 
 
 
 def _subscriber_names() -> list[str]:
-    from alerts.subscriptions import load_subscriptions_file
-
-    return [spec.name for spec in load_subscriptions_file(demo_subscriptions_file())]
+    return [spec.name for spec in load_demo_subscriptions()]

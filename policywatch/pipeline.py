@@ -13,7 +13,7 @@ from typing import IO
 from sqlalchemy import select
 
 from alerts.channels import build_channels
-from alerts.service import Deliverer
+from alerts.service import Deliverer, mirrors_from_settings
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
 from consumers.alert import AlertStage
 from consumers.classify import ClassifyStage
@@ -96,8 +96,9 @@ class Pipeline:
         self.metrics.broker_up.set(1)
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
-        log.info("alert channels enabled: %s", ", ".join(sorted(channels)) or "none")
-        self.deliverer = Deliverer(channels, settings.alerts.max_attempts)
+        self.deliverer = Deliverer(
+            channels, settings.alerts.max_attempts, mirrors=mirrors_from_settings(settings.alerts, channels)
+        )
         base_url = settings.alerts.public_base_url or web_url
         self.store_stage = StoreStage(
             self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
@@ -203,7 +204,12 @@ class Pipeline:
                 row.name = source.name
                 row.region = source.region
                 row.layout = source.layout
-                row.definition = source.as_dict()
+                row.definition = {
+                    "list_urls": list(source.list_urls),
+                    "file": str(source.path),
+                    "verification": source.verification.status,
+                    "interval_minutes": source.interval_minutes,
+                }
                 row.updated_at = datetime.now(UTC)
                 session.add(row)
 

@@ -15,6 +15,8 @@ from policywatch.errors import PermanentError, TransientError
 from policywatch.settings import AlertSettings
 
 RETRYABLE_STATUS = {408, 425, 429}
+# A receiver that takes longer is treated as down; the deliverer holds a row lock meanwhile.
+TIMEOUT_SECONDS = 10.0
 
 
 class WebhookChannel:
@@ -22,12 +24,12 @@ class WebhookChannel:
 
     name = "webhook"
 
-    def __init__(self, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, timeout_seconds: float = TIMEOUT_SECONDS) -> None:
         self.timeout_seconds = timeout_seconds
 
     @classmethod
     def from_settings(cls, settings: AlertSettings, context: ChannelContext) -> WebhookChannel:
-        return cls(timeout_seconds=settings.smtp.timeout_seconds)
+        return cls()
 
     def send(self, delivery_target: str, message: RenderedAlert) -> None:
         url = delivery_target.strip()

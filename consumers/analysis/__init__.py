@@ -17,10 +17,10 @@ from pathlib import Path
 from .citations import Citation, extract_citations
 from .fields import parse_fields
 from .metadata import Metadata, extract_metadata
-from .normalize import matching_form
+from .normalize import matching_form, squash
 from .outline import Clause, attachments, parse_outline
 from .page import extract_page
-from .region import RegionRef, find_in_text, region_at_start
+from .region import RegionRef, find_in_text, lookup, region_at_start
 from .relevance import Relevance, classify
 from .render import render_text
 from .responsibilities import Responsibility, extract_responsibilities
@@ -81,8 +81,10 @@ class Analysis:
         }
 
 
-def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int) -> tuple[RegionRef | None, str | None]:
-    """Region from the issuers first (the issuing government decides), then title, notice and header."""
+def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
+                  hint: str | None = None) -> tuple[RegionRef | None, str | None]:
+    """Region from the issuers first (the issuing government decides), then title, notice, the source's
+    region hint (a site's own region, from its source definition) and finally the header text."""
     if meta.is_national:
         return None, "national"
     candidates = [*meta.issuers, meta.title, meta.notice_title, fields.get("issuer"), fields.get("publisher")]
@@ -92,16 +94,24 @@ def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int) 
         found = region_at_start(matching_form(cand).replace(" ", ""))
         if found:
             return found[0], found[0].level
-    header = doc.m[:limit]
-    ref = find_in_text(header)
-    if ref is not None:
-        return ref, ref.level
+    hinted = lookup(hint) if hint else None
+    if hinted is not None:
+        return hinted, hinted.level
+    if meta.issuers:  # a local issuer printed without its place name (市人民政府办公室): look in the header
+        ref = find_in_text(doc.m[:limit])
+        if ref is not None:
+            return ref, ref.level
     return None, None
 
 
 def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
             hints: dict[str, str] | None = None) -> Analysis:
-    """Analyse a document given as text, or as an HTML page (extracted first; ``text`` then overrides the body)."""
+    """Analyse a document given as text, or as an HTML page (extracted first; ``text`` then overrides the body).
+
+    ``hints`` (all optional): ``body_css`` / ``title_css`` selectors from a source definition,
+    ``list_title`` / ``list_date`` from the list page, ``region`` (name or code of the site's region, used
+    only when the document itself names no place).
+    """
     hints = dict(hints or {})
     page_fields: dict[str, str] = {}
     page_attachments: list[dict[str, str]] = []
@@ -121,7 +131,7 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     from .metadata import body_start
 
     limit = body_start(doc)
-    region, level = _infer_region(meta, fields, doc, limit)
+    region, level = _infer_region(meta, fields, doc, limit, hints.get("region"))
     outline = parse_outline(doc.text, doc.m)
     title_m = matching_form(meta.title) if meta.title else None
     notice_m = matching_form(meta.notice_title) if meta.notice_title else None
@@ -133,14 +143,14 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     responsibilities = extract_responsibilities(doc.m, outline)
     citations = extract_citations(doc.m, meta.doc_number, (title_m, notice_m))
     listed = [{"name": name, "url": ""} for name in attachments(doc.text)]
-    known = {a["name"] for a in page_attachments}
+    known = {squash(a["name"]) for a in page_attachments}
     return Analysis(
         text=doc.text, title=meta.title, notice_title=meta.notice_title, doc_number=meta.doc_number,
         issuers=meta.issuers, issue_date=meta.issue_date, publish_date=meta.publish_date,
         effective_date=meta.effective_date, expiry_date=meta.expiry_date, region=region, admin_level=level,
         period=meta.period, doc_type=meta.doc_type, ai=relevance, outline=outline, targets=targets,
         responsibilities=responsibilities, citations=citations,
-        attachments=page_attachments + [a for a in listed if a["name"] not in known], page_fields=fields,
+        attachments=page_attachments + [a for a in listed if squash(a["name"]) not in known], page_fields=fields,
     )
 
 

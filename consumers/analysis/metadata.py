@@ -16,8 +16,8 @@ from .normalize import doc_number_pattern, matching_form, normalize_doc_number, 
 from .region import region_at_start
 from .text import Doc
 
-ORG_SUFFIX = (r"(?:人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
-              r"委|局|厅|部|院|署|办|会|中心|公司|集团|处|银行|法院|检察院)")
+ORG_SUFFIX = (r"(?:中央|人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
+              r"委|局|厅|部|院|署|办|会|司|中心|公司|集团|处|银行|法院|检察院)")
 _ORG_TOKEN = re.compile(rf"^(?:中共)?[\u4e00-\u9fff()（）]{{1,30}}{ORG_SUFFIX}$")
 GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",
           "纲要", "计划", "方案", "措施", "紧急通知", "通知", "实施办法", "办法", "决定", "决议", "函", "细则",
@@ -37,6 +37,11 @@ _DATE_LINE = re.compile(
     r"^[(（]?\s*(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern)
     + r")\s*(?:[^()（）]{0,40}通过)?\s*[)）]?$"
 )
+_ORG_THEN_DATE = re.compile(
+    r"^(?P<orgs>[\u4e00-\u9fff()（）]{2,40}(?:\s+[\u4e00-\u9fff()（）]{2,40}){0,4})\s{2,}(?P<date>"
+    + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern) + r")$"
+)
+_RECIPIENTS = re.compile(r"^各.{1,120}[:：]$|印发给你们|现予印发|现印发|请认真|请结合实际|请遵照")
 _BODY_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第一章|第一条|第一部分)")
 _PERIOD = re.compile(
     r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～－]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?"
@@ -44,8 +49,9 @@ _PERIOD = re.compile(
 _PERIOD_BODY = re.compile(r"(?:规划期|实施期限|实施期|规划期限|执行期限|执行期|行动期限|期限)\s*(?:为|是|:|：)?\s*"
                           r"(?:自\s*)?" + _PERIOD.pattern)
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国人民银行|海关总署|中华人民共和国)|"
-                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)$")
+                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)(?:办公厅|[\u4e00-\u9fff]{1,6}司)?$")
 _DOC_NO_TRIM = re.compile(r"^.*?(?:文号|字号|编号|根据|按照|依据|贯彻|落实|印发|转发|通知|意见|方案|规划|计划|号)")
+_NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 
 
@@ -116,7 +122,8 @@ def _looks_like_notice(match: re.Match[str]) -> bool:
 
 def _x_of_notice(x: str) -> str:
     x = x.strip()
-    if x.startswith("《") and "》" in x:
+    if "《" in x and "》" in x:  # 转发省发展改革委《…》 / 印发《A》和《B》: the first title in 书名号
+        x = x[x.index("《"):]
         depth, out = 0, []
         for ch in x[1:]:
             if ch == "》" and depth == 0:
@@ -164,7 +171,8 @@ def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str,
 
 def _title_like(text: str) -> bool:
     text = text.strip()
-    return (4 <= len(text) <= 100 and not _SENTENCE_PUNCT.search(text) and not text.startswith("各")
+    return (7 <= len(text) <= 100 and not _SENTENCE_PUNCT.search(text) and not text.startswith("各")
+            and not _NAV.search(text)
             and ":" not in text and "：" not in text and bool(_GENRE_END.search(text)))
 
 
@@ -215,12 +223,30 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
     return doc.cut(pos, pos + len(x)) if pos >= 0 else x
 
 
-def find_signature(doc: Doc) -> tuple[list[str], str | None, str | None]:
-    """(issuers, issue date, first undated-signature date) from the signature block."""
+def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str]]]:
+    """(issuers, issue date) from the signature block, plus undated-signature date lines as (offset, iso).
+
+    A date line alone counts (as an issue date without issuer) only when it stands where a signature
+    stands — after the recipients line or the 现将…印发 sentence — or in parentheses under a title
+    (（2003年10月9日）, （…会议通过）); a bare date at the top of a page is usually the web date.
+    """
     lines = [(s, e, doc.m[s:e].strip()) for s, e in doc.line_spans]
-    first_plain_date: str | None = None
-    for idx, (s, e, text) in enumerate(lines):
-        if not text or not _DATE_LINE.match(text):
+    plain: list[tuple[int, str]] = []
+    seen_recipients = False
+    for idx, (start, end, text) in enumerate(lines):
+        if not text:
+            continue
+        if not _DATE_LINE.match(text):
+            same_line = _ORG_THEN_DATE.match(text)
+            tokens = org_line_tokens(same_line["orgs"]) if same_line else None
+            if same_line and tokens and parse_date(same_line["date"]):
+                lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+                printed = doc.cut(start + lead, start + lead + len(same_line["orgs"]))
+                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                return (printed_tokens if len(printed_tokens) == len(tokens) else tokens,
+                        parse_date(same_line["date"]), plain)
+            if _RECIPIENTS.search(text):
+                seen_recipients = True
             continue
         iso = parse_date(text)
         if iso is None:
@@ -235,16 +261,33 @@ def find_signature(doc: Doc) -> tuple[list[str], str | None, str | None]:
             tokens = org_line_tokens(above)
             if tokens is None:
                 break
-            start = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
-            printed = doc.cut(start, start + len(above))
+            first = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
+            printed = doc.cut(first, first + len(above))
             printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
             issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
             j -= 1
         if issuers:
-            return issuers, iso, first_plain_date
-        if first_plain_date is None:
-            first_plain_date = iso
-    return [], None, first_plain_date
+            return issuers, iso, plain
+        if seen_recipients or text.startswith(("(", "（")):
+            plain.append((start, iso))
+    return [], None, plain
+
+
+_CITING = re.compile(r"根据|按照|依据|贯彻|落实|参照|转发|精神|要求")
+
+
+def _own_number_position(text: str, start: int, end: int) -> bool:
+    """A document's own 文号 stands alone on a line, opens a line, follows its title (…的通知 国发〔…〕号)
+    or sits in parentheses after it; a 文号 inside a sentence that cites (根据…精神) belongs to another."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start:start].strip(" (（【[")
+    after = text[end:line_end].strip(" )）】]:：")
+    if _CITING.search(before):
+        return False
+    return (not before or len(text[line_start:line_end].strip()) <= 40 or bool(_GENRE_END.search(before))
+            or not after or after.startswith("《"))
 
 
 def find_doc_number(doc: Doc, limit: int, fields: dict[str, str]) -> str | None:
@@ -261,7 +304,12 @@ def find_doc_number(doc: Doc, limit: int, fields: dict[str, str]) -> str | None:
         prefix = _DOC_NO_TRIM.sub("", match["prefix"]) or match["prefix"]
         if not re.fullmatch(r"[\u4e00-\u9fff]{1,12}", prefix):
             continue
-        return f"{prefix}〔{match['year']}〕{int(match['num'])}号"
+        if not _own_number_position(doc.m, match.end("prefix") - len(prefix), match.end()):
+            continue
+        # keep the printed script (國發 … 號) while normalising brackets and spacing
+        printed = doc.cut(match.end("prefix") - len(prefix), match.end("prefix"))
+        hao = doc.cut(match.start("hao"), match.end("hao"))
+        return f"{printed}〔{match['year']}〕{int(match['num'])}{hao}"
     return None
 
 
@@ -283,7 +331,7 @@ def doc_type_of(title: str | None) -> str | None:
                           ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"),
                           ("意见", "意见"), ("规划", "规划"), ("规划纲要", "规划"), ("纲要", "规划"),
                           ("计划", "行动计划"), ("工作方案", "实施方案"), ("方案", "实施方案"),
-                          ("措施", "若干措施"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定")):
+                          ("措施", "若干措施"), ("若干政策", "政策措施"), ("政策", "政策措施"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定")):
         if core.endswith(ending):
             return genre
     return "其他"
@@ -300,9 +348,10 @@ def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str |
     if match:
         expiry = parse_date(match.group(1))
     else:
-        match = re.search(r"有效期(?:为)?\s*([1-9一二三四五六七八九十])\s*年", text)
+        match = re.search(r"有效期(?:为)?\s*([1-9一二两三四五六七八九十])\s*年", text)
         if match and effective:
-            years = int(match.group(1)) if match.group(1).isdigit() else "一二三四五六七八九十".index(match.group(1)) + 1
+            digit = match.group(1).replace("两", "二")
+            years = int(digit) if digit.isdigit() else "一二三四五六七八九十".index(digit) + 1
             expiry = add_years_minus_day(effective, years)
     return effective, expiry
 
@@ -322,6 +371,24 @@ def _issuer_part(text: str | None) -> list[str]:
     return []
 
 
+_HEADLINE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff]{2,30}(?:[\s、][\u4e00-\u9fff]{2,30}){0,5})\s*(?:联合)?印发《")
+
+
+def _headline_issuers(doc: Doc, limit: int) -> list[str]:
+    """国务院印发《…》 / 中共中央 国务院印发《…》: a news headline naming the issuing bodies."""
+    for start, end in doc.line_spans[:8]:
+        if start > limit:
+            break
+        match = _HEADLINE.match(doc.m[start:end].strip())
+        if match:
+            tokens = org_line_tokens(match["orgs"])
+            if tokens:
+                printed = doc.cut(start, end).strip()[: len(match["orgs"])]
+                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                return printed_tokens if len(printed_tokens) == len(tokens) else tokens
+    return []
+
+
 def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | None = None) -> Metadata:
     hints = hints or {}
     limit = body_start(doc)
@@ -331,22 +398,27 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
         meta.notice_title = notice[0]
     meta.title = find_title(doc, limit, notice, fields) or hints.get("list_title") or None
     meta.doc_number = find_doc_number(doc, limit, fields)
-    sig_issuers, sig_date, plain_date = find_signature(doc)
+    sig_issuers, sig_date, plain_dates = find_signature(doc)
+    # issuers: signature, then the notice's or the document's own title, then the 发文机关 field
     issuers = sig_issuers
-    if not issuers and fields.get("issuer"):
-        issuers = [t for t in re.split(r"\s+|、|;|；", fields["issuer"]) if t]
     if not issuers and notice:
         issuers = [t for t in re.split(r"\s+|、", notice[1]) if t]
     if not issuers:
         issuers = _issuer_part(meta.title)
+    if not issuers and fields.get("issuer"):
+        issuers = [t for t in re.split(r"\s+|、|;|；", fields["issuer"]) if t]
+    if not issuers:
+        issuers = _headline_issuers(doc, limit)
     meta.issuers = issuers
-    meta.issue_date = sig_date or parse_date(fields.get("issue_date", "")) or (
-        plain_date if plain_date and doc.m.find(plain_date[:4]) < limit + 200 else None)
+    header_dates = [iso for offset, iso in plain_dates if offset < limit + 200]
+    meta.issue_date = sig_date or parse_date(fields.get("issue_date", "")) or (header_dates[0] if header_dates else None)
     meta.publish_date = parse_date(fields.get("publish_date", "")) or parse_date(hints.get("list_date", ""))
     meta.effective_date, meta.expiry_date = _dates_in_text(doc.m, meta.issue_date)
     if fields.get("effective_date") and not meta.effective_date:
         meta.effective_date = parse_date(fields["effective_date"])
     meta.period = find_period(meta.title, doc.m)
     meta.doc_type = doc_type_of(meta.title)
-    meta.is_national = bool(issuers) and all(_NATIONAL.match(squash(i)) for i in issuers)
+    names = issuers or ([meta.title.split("关于")[0]] if meta.title and "关于" in meta.title else [])
+    meta.is_national = bool(names) and all(
+        _NATIONAL.match(squash(i)) and region_at_start(squash(i)) is None for i in names)
     return meta

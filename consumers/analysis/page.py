@@ -22,10 +22,13 @@ _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5"
           "article", "dd", "dt", "dl", "header", "footer", "blockquote", "pre", "center", "form", "hr"}
 _CELL = {"td", "th"}
 _DROP = ("script", "style", "noscript", "iframe", "template", "svg", "canvas", "select", "button", "object")
+# CMS-specific containers first (TRS, Hanweb, gov.cn), then generic ones where the longest match wins.
 _BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", ".TRS_UEDITOR", ".pages_content", "#zoom", "#Zoom",
-                   ".article-content", ".article-body", ".article_content", ".xxgk_content", ".zw", ".wzcon",
-                   ".main-txt", "#content", ".content", "article")
-_TITLE_SELECTORS = (".detail-article-title h2", ".article-title", ".title h1", "h1", ".article h2")
+                   ".article-content", ".article-body", ".article_content", ".xxgk_content", ".wzcon", ".main-txt",
+                   "#barrierfree_container .article")
+_GENERIC_BODY = ("#content", ".content", "article", ".zw", ".article", ".detail", ".main")
+_TITLE_SELECTORS = (".detail-article-title h2", ".article-title", ".article_title", ".title h1", ".article h1",
+                    ".article h2")
 _DOC_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z|txt|ceb)(?:$|[?#])", re.I)
 _TITLE_SUFFIX = re.compile(r"\s*(?:_{1,2}|-{1,2}|\||—)\s*")
 
@@ -90,11 +93,19 @@ def _meta(root: etree._Element) -> dict[str, str]:
 
 
 def _body_element(root: etree._Element, hints: dict[str, str]) -> etree._Element | None:
-    selectors = ((hints["body_css"],) if hints.get("body_css") else ()) + _BODY_SELECTORS
-    for selector in selectors:
+    if hints.get("body_css"):  # a source definition's selector is trusted as long as it matches
+        for el in _select(root, hints["body_css"]):
+            if _render(el):
+                return el
+    for selector in _BODY_SELECTORS:
         for el in _select(root, selector):
             if len(_render(el)) >= 40:
                 return el
+    generic = [el for selector in _GENERIC_BODY for el in _select(root, selector)]
+    if generic:
+        longest = max(generic, key=lambda el: len(_render(el)))
+        if len(_render(longest)) >= 80:
+            return longest
     best, best_len = None, 0
     for el in root.iter("div", "td", "article", "section"):
         size = sum(len((p.text_content() or "").strip()) for p in el if isinstance(p.tag, str) and p.tag == "p")
@@ -119,10 +130,15 @@ def _page_title(root: etree._Element, meta: dict[str, str], fields: dict[str, st
             text = _render(el).replace("\n", "").strip()
             if 4 <= len(text) <= 120:
                 return text
-    parts = [p for p in _TITLE_SUFFIX.split(title_tag) if p.strip()]
-    if parts:
-        return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", parts[0]).strip()
-    return hints.get("list_title") or None
+    # <title> is "doc title_site name" or "site name - doc title": the longest part is the document's
+    parts = [p.strip() for p in _TITLE_SUFFIX.split(title_tag) if p.strip()]
+    if parts and len(max(parts, key=len)) >= 6:
+        return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", max(parts, key=len))
+    for el in _select(root, "h1"):
+        text = _render(el).replace("\n", "").strip()
+        if 6 <= len(text) <= 120:
+            return text
+    return hints.get("list_title") or (parts[0] if parts else None)
 
 
 def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) -> Page:
@@ -166,6 +182,7 @@ def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) 
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         name = _render(a).replace("\n", "").strip() or (a.get("title") or "").strip()
+        name = re.sub(r"^(?:附件\s*\d*\s*[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", name)
         if href and (_DOC_EXT.search(href) or name.startswith("附件")):
             entry = {"name": name, "url": urljoin(url, href) if url else href}
             if entry not in attachments:

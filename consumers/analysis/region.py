@@ -90,9 +90,7 @@ def short_forms(name: str, ethnic: list[str] | None = None) -> set[str]:
                 forms.add(stem + "州")
             elif suffix == "自治县":
                 forms.add(stem + "县")
-    elif name.endswith("新区") and len(name) > 3:
-        forms.add(name[:-2])
-    elif name.endswith(("地区", "林区")) and len(name) > 3:
+    elif name.endswith(("新区", "地区", "林区")) and len(name) > 3:
         forms.add(name[:-2])
     elif name[-1] in "省市区县盟旗" and len(name) > 2:
         forms.add(name[:-1])

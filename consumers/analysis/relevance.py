@@ -8,8 +8,8 @@ Decision rules, in order (they mirror the labeled set's conventions):
    数字政府, 信息化, 互联网+, 工业互联网, 算力 … — or an AI-adjacent industry (智能网联汽车, 自动驾驶,
    智能制造) → **borderline** (AI treated in passing or by type);
 3. a technology title (5G, 信息通信, 科技创新, 集成电路 …) whose body mentions AI at least twice → borderline;
-4. otherwise AI must dominate the body (≥ 10 mentions and ≥ 3 per 1,000 characters) for yes, or be
-   frequent (≥ 5 and ≥ 1 per 1,000) for borderline; anything else is **no**.
+4. otherwise AI must dominate the body (≥ 10 mentions, ≥ 3 per 1,000 characters, present in at least three
+   quarters of the text) for yes, or be frequent (≥ 5 and ≥ 1 per 1,000) for borderline; else **no**.
 
 Counting uses jieba tokens (with the package's user dictionary), so 人工客服 or 机器人工 never count as 人工智能.
 
@@ -38,7 +38,7 @@ _TITLE_AI = re.compile(r"人工智能|(?<![A-Za-z])AI(?![A-Za-z])|大模型|智�
 _TITLE_DIGITAL = re.compile(r"数字经济|数字化|数字中国|数字政府|新型基础设施|新基建|大数据|智慧城市|信息化|互联网\+|"
                             r"工业互联网|算力|云计算|数据要素|数字产业|数字[\u4e00-\u9fff]{0,2}建设|元宇宙|数据中心")
 _TITLE_ADJACENT = re.compile(r"智能网联|自动驾驶|无人驾驶|智能制造|智能汽车|智能终端|脑机接口|智能传感")
-_TITLE_TECH = re.compile(r"5G|信息通信|通信|科技|创新|软件|集成电路|芯片|半导体|智能制造|智能网联|智慧|电子信息|"
+_TITLE_TECH = re.compile(r"5G|区块链|物联网|虚拟现实|信息技术|信息通信|通信|科技|创新|软件|集成电路|芯片|半导体|智能制造|智能网联|智慧|电子信息|"
                          r"制造业|高新技术|新兴产业|未来产业|战略性")
 
 TOPICS: dict[str, tuple[str, ...]] = {
@@ -71,6 +71,41 @@ class Relevance:
         return {"label": self.label, "score": self.score, "evidence": self.evidence, "topics": self.topics}
 
 
+_TERM_RE = re.compile("|".join(sorted((re.escape(t) for t in AI_TERMS), key=len, reverse=True)))
+_WINDOW = 8
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _count_terms(body: str) -> Counter[str]:
+    """Count AI terms that jieba keeps as (part of) one token.
+
+    Only a small window around each candidate occurrence is segmented: the same check as segmenting the
+    whole text (人工客服, 机器人工作站 never count as 人工智能), at a fraction of the cost.
+    """
+    counts: Counter[str] = Counter()
+    for match in _TERM_RE.finditer(body):
+        if match.group(0) == "AI" and (_latin(body[match.start() - 1:match.start()])
+                                       or _latin(body[match.end():match.end() + 1])):
+            continue
+        lo = max(0, match.start() - _WINDOW)
+        hi = min(len(body), match.end() + _WINDOW)
+        offset = lo
+        for token in tokens(body[lo:hi]):
+            end = offset + len(token)
+            if offset <= match.start() and match.end() <= end:
+                term = _ai_term(token)
+                if term:
+                    counts[term] += 1
+                break
+            if offset > match.start():
+                break
+            offset = end
+    return counts
+
+
 @lru_cache(maxsize=65536)
 def _ai_term(token: str) -> str | None:
     """The AI term a token is or contains (行业大模型 → 大模型, 人工智能+ → 人工智能)."""
@@ -92,7 +127,7 @@ def _snippet(text: str, term: str, width: int = 18) -> str:
 def classify(title: str | None, notice_title: str | None, body: str) -> Relevance:
     """Label and score a document from its Simplified title(s) and body text."""
     heading = " ".join(t for t in (title, notice_title) if t)
-    counts = Counter(term for term in map(_ai_term, tokens(body)) if term)
+    counts = _count_terms(body)
     # "AI" embedded in Latin words was already excluded by tokenisation; 人工智能+ counts as 人工智能
     weighted = sum(AI_TERMS[t] * n for t, n in counts.items())
     core = counts["人工智能"] + counts["大模型"] + counts["AI"] + counts["智能体"] + counts["具身智能"]
@@ -112,11 +147,9 @@ def classify(title: str | None, notice_title: str | None, body: str) -> Relevanc
         label = "yes"
     elif title_digital or (heading and _TITLE_ADJACENT.search(heading)):
         label = "borderline"
-    elif title_tech and core >= 2:
-        label = "borderline"
-    elif core >= 10 and density >= 3:
+    elif core >= 10 and density >= 3 and _spread(body) >= 3:
         label = "yes"
-    elif core >= 5 and density >= 1:
+    elif (title_tech and core >= 2) or (core >= 5 and density >= 1):
         label = "borderline"
     else:
         label = "no"
@@ -125,6 +158,16 @@ def classify(title: str | None, notice_title: str | None, body: str) -> Relevanc
     span = {"yes": 0.3, "borderline": 0.3, "no": 0.3}[label]
     score = round(base + span * body_strength, 3)
     return Relevance(label=label, score=score, evidence=evidence, topics=topics_of(heading, body))
+
+
+_CORE_RE = re.compile(r"人工智能|大模型|(?<![A-Za-z])AI(?![A-Za-z])|智能体|具身智能")
+
+
+def _spread(body: str) -> int:
+    """In how many quarters of the text AI is named: a plan about AI names it throughout, a news piece
+    or a sector plan with one AI section only in one part."""
+    size = max(len(body) // 4, 1)
+    return sum(1 for i in range(4) if _CORE_RE.search(body, i * size, (i + 1) * size + 8))
 
 
 def topics_of(heading: str, body: str) -> list[str]:

@@ -28,18 +28,22 @@ _PRE = {"超过": ">", "突破": ">", "超": ">", "逾": ">", "高于": ">", "�
         "增长到": "=", "控制在": "<=", "不超过": "<=", "低于": "<", "下降": "-", "降低": "-", "增长": "+"}
 _POST = {"以上": ">=", "左右": "~", "以内": "<=", "以下": "<=", "内": "<="}
 PRE = "(?:" + "|".join(sorted(map(re.escape, _PRE), key=len, reverse=True)) + ")"
-VALUE = (rf"(?P<val>{NUM}\s*(?:{UNIT})?\s*(?:-|—|–|~|～|至|到)\s*{NUM}|\d+\s*/\s*\d+|"
-         rf"[{_CN_NUM}]{{1,3}}分之[{_CN_NUM}]{{1,3}}|百分之{NUM}|{NUM})")
+VALUE = (rf"(?P<val>{NUM}\s*(?:{UNIT})?\s*(?:-|—|–|~|～|至|到)\s*{NUM}|\d+\s*/\s*\d+|百分之{NUM}|"
+         rf"[{_CN_NUM}]{{1,3}}分之[{_CN_NUM}]{{1,3}}|{NUM})")
 _A = re.compile(
     rf"(?P<metric>[^，,。；;、:：\n]{{2,40}}?)(?P<cmp>{PRE})\s*{VALUE}\s*(?P<unit>{UNIT})?\s*(?P<post>以上|左右|以内|以下)?"
 )
 _B = re.compile(
     rf"(?P<verb>打造|培育|建成|建设|形成|引进|新增|累计|新建|集聚|推出|认定|布局|招引|创建|培养|遴选|实施|落地)?"
-    rf"\s*{VALUE}\s*(?P<unit>{UNIT})\s*(?P<post>以上|左右)?(?:的)?(?P<noun>[\u4e00-\u9fffA-Za-z“”\"+]{{2,30}})"
+    rf"\s*{VALUE}\s*(?P<unit>{UNIT})\s*(?P<post>以上|左右)?(?:的)?(?!以上|左右)(?P<noun>[\u4e00-\u9fffA-Za-z“”\"+]{{2,30}})"
 )
 _C = re.compile(
     r"(?P<verb>新建|建成|新增|引进|培育|打造|建设|认定|创建|部署|开通|推广)(?P<noun>[\u4e00-\u9fffA-Za-z0-9]{2,20}?)"
-    r"(?P<val>\d+(?:\.\d+)?万?)(?P<unit>个|家|项|台|套|座|所|条|件|款|人|名|户|辆|架)(?P<post>以上|左右)?(?![\u4e00-\u9fff])"
+    r"(?<![\d.])(?P<val>\d+(?:\.\d+)?万?|[一二两三四五六七八九十百千]{2,6})(?P<unit>个|家|项|台|套|座|所|条|件|款|人|名|户|辆|架)(?P<post>以上|左右)?(?![\u4e00-\u9fff])"
+)
+_D = re.compile(  # 揭榜国家人工智能创新任务15项以上: noun, number, counter and 以上/左右 (the goal marker)
+    r"(?P<noun>[\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?<![\d.])(?P<val>\d+(?:\.\d+)?万?)(?P<unit>个|家|项|台|套|座|所|条|件|款|人|名|户|辆|架|种)"
+    r"(?P<post>以上|左右)"
 )
 _MORE = re.compile(rf"^\s*(?:、|和|及|,|，)\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})")
 _MAGNITUDE = re.compile(r"(?P<verb>集聚|打造|形成|建成|培育)?(?P<mag>千亿|百亿|万亿|千万|百万|十万|万|千|百)(?P<unit>元|人|亿|家)?级(?:别)?"
@@ -74,14 +78,14 @@ def parse_number(raw: str) -> float | int | str | None:
     import cn2an
 
     raw = raw.strip().replace(" ", "")
+    if raw.startswith("百分之"):
+        return parse_number(raw[3:])
     if "分之" in raw:
         den, num = raw.split("分之", 1)
         den_v, num_v = parse_number(den), parse_number(num)
         if isinstance(den_v, (int, float)) and isinstance(num_v, (int, float)) and den_v:
             return round(num_v / den_v, 4)
         return None
-    if raw.startswith("百分之"):
-        return parse_number(raw[3:])
     if "/" in raw:
         a, b = raw.split("/", 1)
         return round(int(a) / int(b), 4) if b.isdigit() and int(b) else None
@@ -121,7 +125,7 @@ def _clean_metric(metric: str) -> str:
 
 def _year_context(text: str) -> list[tuple[int, int]]:
     """(offset, year) of every target-year mention, to find the year in force at a position."""
-    return [(m.start(), int(m["y"])) for m in _YEAR.finditer(text)
+    return [(m.start("y"), int(m["y"])) for m in _YEAR.finditer(text)
             if re.match(r"(?:到|至|截至|力争)", m.group(0)) or re.match(r"\s*20\d{2}\s*年(?:底|末)?\s*[,，]", text[m.start():m.end() + 2])
             or m.group(0).endswith(("底", "末"))]
 
@@ -173,11 +177,12 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
         start = max(text.rfind(ch, 0, pos) for ch in "。；;\n") + 1
         return text[start:pos]
 
-    def add(start: int, end: int, metric: str, cmp: str, raw_value: str, unit: str, *, overlap: bool = False) -> None:
+    def add(start: int, end: int, metric: str, cmp: str, raw_value: str, unit: str, *, overlap: bool = False,
+            anchor: int | None = None) -> None:
         if not overlap and any(s < end and start < e for s, e in taken):
             return
         value = parse_number(raw_value)
-        year = year_at(start)
+        year = year_at(anchor if anchor is not None else start)
         if value is None or year is None or _SUPPORT.search(sentence_of(start) + text[start:end]):
             return
         if isinstance(value, int) and 1990 <= value <= 2100 and unit in ("", "年"):
@@ -210,7 +215,7 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
         if re.search(r"-|—|–|~|～|至|到", raw) and not raw.startswith("百分之"):
             cmp = "range"
         start = match.start("metric")
-        add(start, match.end(), match["metric"], cmp, raw, unit)
+        add(start, match.end(), match["metric"], cmp, raw, unit, anchor=match.start("val"))
         tail = match.end()
         while (more := _MORE.match(text[tail:])) is not None:  # 分别下降15%、10%和26%
             add(start, tail + more.end(), match["metric"], cmp, more["val"], more["unit"], overlap=True)
@@ -218,6 +223,8 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
     for match in _C.finditer(text):
         cmp = _POST.get(match["post"] or "", "=")
         add(match.start(), match.end(), match["verb"] + match["noun"] + "数量", cmp, match["val"], match["unit"])
+    for match in _D.finditer(text):
+        add(match.start(), match.end(), match["noun"] + "数量", _POST[match["post"]], match["val"], match["unit"])
     for match in _B.finditer(text):
         raw, unit = match["val"], match["unit"]
         if text[max(0, match.start("val") - 3):match.start("val")].rstrip().endswith(("专栏", "第", "附件", "图", "表")):

@@ -50,7 +50,7 @@ def tokenizer():  # type: ignore[no-untyped-def]
     with _lock:
         tk = jieba.Tokenizer()
         tk.initialize()
-        userdict = resources.files("consumers.analysis").joinpath("data/userdict.txt")
+        userdict = resources.files("consumers.analysis.data").joinpath("userdict.txt")
         with resources.as_file(userdict) as file:
             tk.load_userdict(str(file))
     return tk

@@ -348,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SimGov/1.0"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         """Silence per-request stderr lines; the request log keeps what tests need."""
 
     def do_GET(self) -> None:

@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -22,11 +21,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.attachments import extract_attachment, kind_of
+from crawlers.attachments import extract_attachment, find_attachment_links, kind_of
 from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceDefinition, find_source, load_sources
 from crawlers.incremental import UNCHANGED_FLAG, CrawlState
 from crawlers.items import GoneItem, PageItem
-from crawlers.layouts import ListLink, pagination_urls, parse_list
+from crawlers.layouts import ListLink, lenient_selector, pagination_urls, parse_list
 
 GONE_STATUSES = (404, 410)
 MAX_RECORDED_FAILURES = 50
@@ -220,16 +219,11 @@ class GenericSpider(scrapy.Spider):
     # --- attachments --------------------------------------------------------------------------
 
     def _attachment_links(self, response: TextResponse, link: ListLink) -> list[tuple[str, str]]:
-        found: dict[str, str] = {}
-        if self.source.detail.attachments:
-            for anchor in response.css(self.source.detail.attachments):
-                href = anchor.attrib.get("href", "")
-                if href and not href.startswith(("javascript:", "#")):
-                    name = " ".join(" ".join(anchor.css("::text").getall()).split())
-                    found.setdefault(urljoin(response.url, href), name)
+        selector = lenient_selector(response.text)
+        found = dict(find_attachment_links(selector, response.url, self.source.detail.attachments))
         for name, url in link.attachments:
             found.setdefault(url, name)
-        return [(url, name) for url, name in found.items()]
+        return list(found.items())
 
     def _next_attachment(self, item: PageItem, pending: list[tuple[str, str]]) -> Iterator[Any]:
         if not pending:

@@ -11,6 +11,7 @@ from crawlers.catalog import (
     SourceError,
     list_sources_table,
     load_sources,
+    source_rows,
 )
 
 GOOD = """
@@ -45,10 +46,19 @@ def test_shipped_simulated_sources_load_only_with_a_simulator_url():
 
 
 def test_every_shipped_source_shows_region_layout_and_verification():
-    rows = list_sources_table(load_sources([PACKAGE_SOURCES_DIR], simulator_url="http://127.0.0.1:9"))
-    assert rows
+    sources = load_sources([PACKAGE_SOURCES_DIR], simulator_url="http://127.0.0.1:9")
+    rows = source_rows(sources)
+    real = {row["id"] for row in rows if row["verification"] != "simulated"}
+    assert real == {
+        "gov-cn-zhengceku", "guangdong", "guangzhou", "nansha", "liaoning", "shenyang",
+        "guangxi", "liuzhou", "shanghai", "minhang", "shenzhen",
+    }
     for row in rows:
         assert row["region"] and row["layout"] and row["verification"]
+    table = list_sources_table([PACKAGE_SOURCES_DIR], "http://127.0.0.1:9").splitlines()
+    assert table[0].split() == ["id", "region", "layout", "verification", "interval_minutes", "list_url"]
+    assert len(table) == 2 + len(rows)
+    assert any(line.startswith("sim-nansha") and "广州市南沙区" in line for line in table)
 
 
 def test_a_good_definition_loads_with_defaults(tmp_path):
@@ -93,3 +103,21 @@ def test_invalid_toml_and_duplicate_ids_are_reported(tmp_path):
 def test_missing_sources_folder_is_an_error(tmp_path):
     with pytest.raises(SourceError, match="does not exist"):
         load_sources([tmp_path / "nope"])
+
+
+def test_spider_loader_gives_every_source_a_spider_name_and_honours_subclasses(tmp_path):
+    from scrapy.settings import Settings as ScrapySettings
+
+    from crawlers.spiderloader import SourceSpiderLoader
+    from crawlers.spiders.generic import GenericSpider
+
+    write(tmp_path, "demo.toml", GOOD.replace('layout = "static"', 'layout = "static"\nspider = "crawlers.spiders.generic:GenericSpider"'))
+    settings = ScrapySettings({"SPIDER_MODULES": ["crawlers.spiders"], "POLICYWATCH_SOURCES_DIRS": [str(tmp_path)]})
+    loader = SourceSpiderLoader.from_settings(settings)
+    assert set(loader.list()) == {"generic", "demo-site"}
+    spider_cls = loader.load("demo-site")
+    assert issubclass(spider_cls, GenericSpider) and spider_cls.source_id == "demo-site"
+
+    write(tmp_path, "demo.toml", GOOD.replace('layout = "static"', 'layout = "static"\nspider = "json:JSONDecoder"'))
+    with pytest.raises(SourceError, match="not a GenericSpider subclass"):
+        SourceSpiderLoader.from_settings(settings)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.simulator import SITES, NEW_PLAN, SimulatedSites, demo_revision_text, seed_text
+from crawlers.simulator import NEW_PLAN, SITES, demo_revision_text, seed_text
 from crawlers.simulator.fixtures import DEMO_REVISION_DOC, DEMO_REVISION_SITE
 from policywatch.events import decode
 

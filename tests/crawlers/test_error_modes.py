@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from crawlers.runner import run_crawl
+from policywatch.bus import BusConfig, ensure_topics
+from policywatch.embedded_broker import EmbeddedBroker
 
 
 @pytest.mark.parametrize(
@@ -67,5 +72,33 @@ def test_runner_stops_a_crawl_that_overruns_its_timeout(sim, crawl):
 
 def test_unknown_source_is_reported_not_raised(crawl):
     result = crawl("no-such-source")
-    assert not result.ok and result.outcome == "crashed"
+    assert not result.ok and result.outcome == "config_error"
     assert "no-such-source" in result.error
+
+
+def test_broker_lost_mid_crawl_fails_loudly_and_the_page_is_published_next_time(sim, crawl_settings):
+    extra = {"AUTOTHROTTLE_ENABLED": "False", "POLICYWATCH_SEND_TIMEOUT": "3", "DOWNLOAD_TIMEOUT": "10"}
+    sim.inject_error("shenzhen", "slow", target="detail")  # the detail arrives after the broker is gone
+    broker = EmbeddedBroker().start()
+    config = BusConfig(bootstrap_servers=(broker.bootstrap,), topic_prefix="lost")
+    ensure_topics(config)
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(
+            run_crawl, "sim-shenzhen", settings=crawl_settings, bootstrap=broker.bootstrap,
+            topic_prefix="lost", timeout_s=60, extra_settings=extra,
+        )
+        time.sleep(1.5)
+        broker.stop()
+        lost = future.result()
+    assert not lost.ok and lost.outcome == "bus_unavailable"
+    assert lost.stats["published"] == 0
+
+    sim.clear_errors()
+    with EmbeddedBroker() as fresh:
+        ensure_topics(BusConfig(bootstrap_servers=(fresh.bootstrap,), topic_prefix="lost"))
+        again = run_crawl(
+            "sim-shenzhen", settings=crawl_settings, bootstrap=fresh.bootstrap, topic_prefix="lost",
+            timeout_s=60, extra_settings=extra,
+        )
+    # Nothing was acknowledged the first time, so the unchanged page is still published now.
+    assert again.ok and again.stats["published"] == 1

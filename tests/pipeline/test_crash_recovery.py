@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crawlers.simulator import SimulatedSites
-from policywatch.demo import SIMULATED_SOURCES_DIR, demo_subscriptions_file
+from alerts.subscriptions import demo_subscriptions_file
+from policywatch.demo import SIMULATED_SOURCES_DIR
 from policywatch.embedded_broker import EmbeddedBroker
 from storage.db import make_engine, session_factory
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion

@@ -1,0 +1,1 @@
+"""Package data: ``userdict.txt``, the jieba user dictionary (policy terms and region names)."""

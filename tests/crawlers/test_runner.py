@@ -1,0 +1,48 @@
+"""The daemon's crawl runner: many cycles in one process, settings passed down, nothing leaked."""
+
+from __future__ import annotations
+
+import os
+
+from crawlers.runner import scrapy_settings, user_agent
+from policywatch.settings import load_settings
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_repeated_crawls_leave_no_children_or_descriptors_behind(sim, crawl):
+    crawl("sim-shenzhen")
+    before = open_fds()
+    outcomes = [crawl("sim-shenzhen").outcome for _ in range(4)]
+    assert outcomes == ["ok"] * 4
+    assert open_fds() <= before
+    assert not [p for p in os.listdir("/proc") if p.isdigit() and _is_crawl_child(int(p))]
+
+
+def _is_crawl_child(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read()
+    except OSError:
+        return False
+    return int(fields[1]) == os.getpid() and b"scrapy" in command
+
+
+def test_crawl_settings_carry_politeness_and_contact(tmp_path):
+    settings = load_settings(
+        None, var_dir=tmp_path, crawl={"contact": "ops@example.org", "obey_robots": True, "page_cap": 7,
+                                       "concurrency_per_domain": 3, "max_response_bytes": 4096, "retries": 4},
+    )
+    values = scrapy_settings(settings, "127.0.0.1:9092", "pw")
+    assert "ops@example.org" in values["USER_AGENT"] == user_agent(settings)
+    assert values["ROBOTSTXT_OBEY"] == "True"
+    assert values["POLICYWATCH_PAGE_CAP"] == "7"
+    assert values["CONCURRENT_REQUESTS_PER_DOMAIN"] == "3"
+    assert values["DOWNLOAD_MAXSIZE"] == "4096"
+    assert values["RETRY_TIMES"] == "4"
+    assert values["POLICYWATCH_STATE_DIR"].endswith("crawlstate")
+    assert values["POLICYWATCH_WARC_DIR"] == str(settings.warc_dir.resolve())
