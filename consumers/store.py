@@ -31,7 +31,7 @@ from policywatch.events import (
 from policywatch.metrics import Metrics
 from storage import documents as repo
 from storage.db import transaction
-from storage.models import Change, Document
+from storage.models import Change, Document, DocumentVersion
 
 log = logging.getLogger(__name__)
 
@@ -179,14 +179,24 @@ class StoreStage:
         return {"headline": headline, "lineage": lineage, "predecessors": predecessors}
 
     def _sync_lineage(self, session: Session) -> None:
-        """Bring the in-memory lineage index up to date with the store (other instances write too)."""
-        for document, version in repo.latest_versions(session):
-            if self._indexed.get(document.id) == version.id:
+        """Bring the in-memory lineage index up to date with the store (other instances write too).
+
+        Sketches are persisted with each version, so a restart rebuilds the index without
+        re-reading texts; a version stored before sketches existed is sketched once and saved.
+        """
+        for doc_id, version_id, region_code in repo.lineage_entries(session):
+            if self._indexed.get(doc_id) == version_id:
                 continue
-            if document.id in self._indexed:
-                self._lineage.remove(document.id)
-            self._lineage.add(document.id, version.text, {"region_code": document.region_code})
-            self._indexed[document.id] = version.id
+            if doc_id in self._lineage:
+                self._lineage.remove(doc_id)
+            version = session.get(DocumentVersion, version_id)
+            assert version is not None
+            meta = {"region_code": region_code}
+            if version.lineage_signature:
+                self._lineage.add_signature(doc_id, version.lineage_signature, meta)
+            else:
+                version.lineage_signature = self._lineage.add(doc_id, version.text, meta)
+            self._indexed[doc_id] = version_id
 
     def _remove(self, session: Session, document: Document, reason: str) -> None:
         document.status = "removed"

@@ -126,11 +126,11 @@ def regional_candidates(session: Session, region_code: str | None, exclude_id: i
     ]
 
 
-def latest_versions(session: Session) -> Sequence[tuple[Document, DocumentVersion]]:
-    """Every active document with its latest version (for rebuilding in-memory indexes)."""
+def lineage_entries(session: Session) -> Sequence[tuple[int, int, str | None]]:
+    """(document id, latest version id, region code) of every active document — no texts loaded."""
     rows = session.execute(
-        select(Document, DocumentVersion)
-        .join(DocumentVersion, DocumentVersion.id == Document.latest_version_id)
-        .where(Document.status == "active")
+        select(Document.id, Document.latest_version_id, Document.region_code).where(
+            Document.status == "active", Document.latest_version_id.is_not(None)
+        )
     ).all()
-    return [(doc, version) for doc, version in rows]
+    return [(doc_id, version_id, region) for doc_id, version_id, region in rows]

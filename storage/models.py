@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -112,6 +113,8 @@ class DocumentVersion(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     analysis: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warc_record: Mapped[str] = mapped_column(Text, default="")
+    # MinHash sketch for lineage, so the index is rebuilt at start without re-reading every text.
+    lineage_signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")

@@ -11,16 +11,17 @@ Public API::
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .citations import Citation, extract_citations
 from .fields import parse_fields
-from .metadata import Metadata, extract_metadata
+from .metadata import Metadata, body_start, extract_metadata
 from .normalize import matching_form, squash
 from .outline import Clause, attachments, parse_outline
 from .page import extract_page
-from .region import RegionRef, find_in_text, lookup, region_at_start
+from .region import RegionRef, disambiguate_at_start, find_in_text, lookup, region_at_start
 from .relevance import Relevance, classify
 from .render import render_text
 from .responsibilities import Responsibility, extract_responsibilities
@@ -94,6 +95,10 @@ def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
         found = region_at_start(matching_form(cand).replace(" ", ""))
         if found:
             return found[0], found[0].level
+    for cand in meta.issuers[:1]:
+        chosen = disambiguate_at_start(matching_form(cand).replace(" ", ""), doc.m)
+        if chosen is not None:
+            return chosen, chosen.level
     hinted = lookup(hint) if hint else None
     if hinted is not None:
         return hinted, hinted.level
@@ -128,8 +133,6 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     doc = Doc.from_text(text or "")
     fields = {**parse_fields(doc.m), **page_fields}
     meta = extract_metadata(doc, fields, hints)
-    from .metadata import body_start
-
     limit = body_start(doc)
     region, level = _infer_region(meta, fields, doc, limit, hints.get("region"))
     outline = parse_outline(doc.text, doc.m)
@@ -155,9 +158,34 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
 
 
 def analyze_path(path: Path) -> Analysis:
-    """Analyse a text file or a saved HTML page (detected by content; UTF-8/UTF-16 with BOM, GBK/GB18030)."""
+    """Analyse a text file or a saved HTML page (detected by content; UTF-8/UTF-16 with BOM, GBK/GB18030).
+
+    A JSON record is read by its fields: ``text`` (the labeled-set format) or ``body_html``/``html`` (a
+    crawler record, with its ``url`` and ``title`` as hints).
+    """
     raw = Path(path).read_bytes()
     content = decode_bytes(raw)
+    record = _json_record(content)
+    if record is not None:
+        if isinstance(record.get("text"), str):
+            return analyze(record["text"])
+        html = record.get("body_html") or record.get("html")
+        hints = {"list_title": record["title"]} if isinstance(record.get("title"), str) else {}
+        return analyze(html=str(html), url=str(record.get("url") or ""), hints=hints)
     if looks_like_html(content):
         return analyze(html=content)
     return analyze(content)
+
+
+def _json_record(content: str) -> dict[str, object] | None:
+    """A JSON object carrying a document (``text``, ``body_html`` or ``html``), else None."""
+    stripped = content.lstrip()
+    if not stripped.startswith("{"):
+        return None
+    try:
+        data = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and any(isinstance(data.get(k), str) for k in ("text", "body_html", "html")):
+        return data
+    return None

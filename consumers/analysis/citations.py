@@ -22,6 +22,8 @@ _PREFIX_TRIM = re.compile(r"^.*?(?:根据|按照|依据|贯彻|落实|印发|转
 _FUNCTION_PREFIX = re.compile(r"^(?:根据|按照|依据|贯彻|落实|参照|结合|对照)")
 
 
+_ISSUING = re.compile(r"(?:现将|现把|兹将)\s*$")
+_ISSUED = re.compile(r"^\s*(?:已经|业经|经|现印发|现予印发|印发给你们|现转发|转发给你们)")
 _NO_QUOTES = str.maketrans("", "", "“”\"'‘’")
 
 
@@ -77,6 +79,8 @@ def extract_citations(text: str, own_doc_number: str | None = None,
     used: set[int] = set()
     found: list[Citation] = []
     for start, end, title in _titles(text):
+        if _ISSUING.search(text[max(0, start - 4):start]) or _ISSUED.match(text[end:end + 24]):
+            continue  # 现将《…》印发给你们: the document being issued, not a citation
         key = squash(title).translate(_NO_QUOTES)
         if key in own or any(key and (key in o or o in key) for o in own if len(o) > 4 and len(key) > 4
                              and abs(len(o) - len(key)) <= 2):

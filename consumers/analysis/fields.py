@@ -30,7 +30,7 @@ _ALL = sorted(((label, field) for field, labels in LABELS.items() for label in l
               key=lambda pair: -len(pair[0]))
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[\s|│【\]]))【?(?P<label>" + "|".join(r"\s*".join(map(re.escape, label)) for label, _ in _ALL)
-    + r")】?\s*(?:[:：|]\s*|(?<=】))"
+    + r")】?[ \t]*(?:[:：|]\s*|(?<=】)|(?=\n))"
 )
 
 

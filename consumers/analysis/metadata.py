@@ -11,14 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
-from .normalize import doc_number_pattern, matching_form, normalize_doc_number, squash
+from .dates import DATE_CN, add_years_minus_day, parse_date
+from .issuers import (
+    ORG_SUFFIX,
+    find_signature,
+    headline_issuers,
+    is_national,
+    is_org,
+    issuer_part,
+    org_line_tokens,
+    split_joint,
+)
+from .normalize import doc_number_pattern, normalize_doc_number, squash
 from .region import region_at_start
 from .text import Doc
 
-ORG_SUFFIX = (r"(?:中央|人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
-              r"委|局|厅|部|院|署|办|会|司|中心|公司|集团|处|银行|法院|检察院)")
-_ORG_TOKEN = re.compile(rf"^(?:中共)?[\u4e00-\u9fff()（）]{{1,30}}{ORG_SUFFIX}$")
 GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",
           "纲要", "计划", "方案", "措施", "紧急通知", "通知", "实施办法", "办法", "决定", "决议", "函", "细则",
           "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策")
@@ -28,28 +35,21 @@ _NOTICE = re.compile(
     r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)?\s*"
     r"关于(?P<verb>印发|转发|颁布|颁发|发布|公布|下发|批转)?(?P<x>.+?)的(?:通知|决定)$"
 )
+_FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…意见的通知
+    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)\s*(?P<verb>转发|批转)"
+    r"(?P<x>[^《》]{4,}?)的通知$"
+)
 _NOTICE_SEARCH = re.compile(
     rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)《(?P<x>[^》]{{2,100}})》的通知"
 )
 _ISSUED_X = re.compile(r"(?:现将|现把|将)?《(?P<x>[^》]{2,120})》(?:已经|经|业经|印发|已|现印发|现予印发)")
 _NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
-_DATE_LINE = re.compile(
-    r"^[(（]?\s*(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern)
-    + r")\s*(?:[^()（）]{0,40}通过)?\s*[)）]?$"
-)
-_ORG_THEN_DATE = re.compile(
-    r"^(?P<orgs>[\u4e00-\u9fff()（）]{2,40}(?:\s+[\u4e00-\u9fff()（）]{2,40}){0,4})\s{2,}(?P<date>"
-    + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern) + r")$"
-)
-_RECIPIENTS = re.compile(r"^各.{1,120}[:：]$|印发给你们|现予印发|现印发|请认真|请结合实际|请遵照")
 _BODY_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第一章|第一条|第一部分)")
 _PERIOD = re.compile(
     r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～－]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?"
 )
 _PERIOD_BODY = re.compile(r"(?:规划期|实施期限|实施期|规划期限|执行期限|执行期|行动期限|期限)\s*(?:为|是|:|：)?\s*"
                           r"(?:自\s*)?" + _PERIOD.pattern)
-_NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国人民银行|海关总署|中华人民共和国)|"
-                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)(?:办公厅|[\u4e00-\u9fff]{1,6}司)?$")
 _DOC_NO_TRIM = re.compile(r"^.*?(?:文号|字号|编号|根据|按照|依据|贯彻|落实|印发|转发|通知|意见|方案|规划|计划|号)")
 _NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
@@ -68,18 +68,6 @@ class Metadata:
     period: dict[str, int] | None = None
     doc_type: str | None = None
     is_national: bool = False
-
-
-def is_org(token: str) -> bool:
-    return bool(_ORG_TOKEN.match(token)) and not _SENTENCE_PUNCT.search(token)
-
-
-def org_line_tokens(line: str) -> list[str] | None:
-    """The issuer names on a signature line (several per line in joint documents), or None."""
-    tokens = [t for t in re.split(r"\s+|、", line.strip()) if t]
-    if not tokens or len(tokens) > 6:
-        return None
-    return tokens if all(is_org(t) for t in tokens) else None
 
 
 def body_start(doc: Doc) -> int:
@@ -134,34 +122,41 @@ def _x_of_notice(x: str) -> str:
     return x
 
 
+def _match_notice(text: str) -> tuple[str, str] | None:
+    """(issuer part, policy title) when ``text`` is a covering notice's title."""
+    match = _NOTICE.match(text)
+    if match and _looks_like_notice(match):
+        return (match["issuer"] or "").strip(), _x_of_notice(match["x"])
+    match = _FORWARD.match(text)
+    if match and all(is_org(t) for t in match["issuer"].split()) and _GENRE_END.search(match["x"]):
+        return match["issuer"].strip(), match["x"].strip()
+    return None
+
+
 def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str, str] | None:
     """(notice title as printed, its issuer part, the policy title inside it)."""
-    candidates = _candidate_strings(doc, limit)
     best: tuple[int, int, int, str] | None = None
-    for cand in candidates:
+    for cand in _candidate_strings(doc, limit):
         lines = [ln.strip() for ln in doc.m[cand[1]:cand[2]].split("\n") if ln.strip()]
         if any("关于" not in ln and org_line_tokens(ln) is None for ln in lines[:-1]
                if "关于" not in "".join(lines[: lines.index(ln) + 1])):
             continue  # lines joined in front of the notice must be issuer names
-        text = _strip_wrapping(cand[3])
-        match = _NOTICE.match(text)
-        if match and _looks_like_notice(match) and (best is None or cand[0] < best[0]
-                                                     or (cand[0] == best[0] and cand[2] > best[2])):
+        if _match_notice(_strip_wrapping(cand[3])) and (
+                best is None or cand[0] < best[0] or (cand[0] == best[0] and cand[2] > best[2])):
             best = cand
         if best is not None and cand[0] > best[0]:
             break
     if best is not None:
         text = doc.cut(best[1], best[2])
-        plain = _strip_wrapping(doc.m[best[1]:best[2]].replace("\n", ""))
         lead = len(doc.m[best[1]:best[2]]) - len(doc.m[best[1]:best[2]].lstrip())
         printed = _strip_wrapping(re.sub(r"\n\s*", "", text[lead:] if lead else text))
-        match = _NOTICE.match(re.sub(r"\n\s*", "", plain))
-        assert match is not None
-        return printed, (match["issuer"] or "").strip(), _x_of_notice(match["x"])
-    title_field = fields.get("title", "")
-    match = _NOTICE.match(_strip_wrapping(title_field))
-    if match and _looks_like_notice(match):
-        return _strip_wrapping(title_field), (match["issuer"] or "").strip(), _x_of_notice(match["x"])
+        found = _match_notice(_strip_wrapping(re.sub(r"\n\s*", "", doc.m[best[1]:best[2]])))
+        if found:
+            return printed, found[0], found[1]
+    title_field = _strip_wrapping(fields.get("title", ""))
+    found = _match_notice(title_field) if title_field else None
+    if found:
+        return title_field, found[0], found[1]
     search = _NOTICE_SEARCH.search(doc.m[:limit])
     if search:
         printed = doc.cut(search.start(), search.end())
@@ -223,56 +218,6 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
     return doc.cut(pos, pos + len(x)) if pos >= 0 else x
 
 
-def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str]]]:
-    """(issuers, issue date) from the signature block, plus undated-signature date lines as (offset, iso).
-
-    A date line alone counts (as an issue date without issuer) only when it stands where a signature
-    stands — after the recipients line or the 现将…印发 sentence — or in parentheses under a title
-    (（2003年10月9日）, （…会议通过）); a bare date at the top of a page is usually the web date.
-    """
-    lines = [(s, e, doc.m[s:e].strip()) for s, e in doc.line_spans]
-    plain: list[tuple[int, str]] = []
-    seen_recipients = False
-    for idx, (start, end, text) in enumerate(lines):
-        if not text:
-            continue
-        if not _DATE_LINE.match(text):
-            same_line = _ORG_THEN_DATE.match(text)
-            tokens = org_line_tokens(same_line["orgs"]) if same_line else None
-            if same_line and tokens and parse_date(same_line["date"]):
-                lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
-                printed = doc.cut(start + lead, start + lead + len(same_line["orgs"]))
-                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
-                return (printed_tokens if len(printed_tokens) == len(tokens) else tokens,
-                        parse_date(same_line["date"]), plain)
-            if _RECIPIENTS.search(text):
-                seen_recipients = True
-            continue
-        iso = parse_date(text)
-        if iso is None:
-            continue
-        issuers: list[str] = []
-        j = idx - 1
-        while j >= 0 and len(issuers) < 20:
-            above = lines[j][2]
-            if not above:
-                j -= 1
-                continue
-            tokens = org_line_tokens(above)
-            if tokens is None:
-                break
-            first = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
-            printed = doc.cut(first, first + len(above))
-            printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
-            issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
-            j -= 1
-        if issuers:
-            return issuers, iso, plain
-        if seen_recipients or text.startswith(("(", "（")):
-            plain.append((start, iso))
-    return [], None, plain
-
-
 _CITING = re.compile(r"根据|按照|依据|贯彻|落实|参照|转发|精神|要求")
 
 
@@ -330,7 +275,7 @@ def doc_type_of(title: str | None) -> str | None:
     for ending, genre in (("行动计划", "行动计划"), ("行动方案", "行动方案"), ("实施意见", "实施意见"),
                           ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"),
                           ("意见", "意见"), ("规划", "规划"), ("规划纲要", "规划"), ("纲要", "规划"),
-                          ("计划", "行动计划"), ("工作方案", "实施方案"), ("方案", "实施方案"),
+                          ("工作计划", "其他"), ("计划", "行动计划"), ("工作方案", "实施方案"), ("方案", "实施方案"),
                           ("措施", "若干措施"), ("若干政策", "政策措施"), ("政策", "政策措施"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定")):
         if core.endswith(ending):
             return genre
@@ -356,39 +301,6 @@ def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str |
     return effective, expiry
 
 
-def _issuer_part(text: str | None) -> list[str]:
-    """Issuer names printed before 关于 in a title (国务院关于… / 中共X委办公厅 X人民政府办公厅关于…)."""
-    if not text:
-        return []
-    simplified = matching_form(text)
-    idx = simplified.find("关于")
-    if idx <= 0:
-        return []
-    head = text[:idx] if len(simplified) == len(text) else simplified[:idx]
-    tokens = [t for t in re.split(r"\s+|、", head) if t]
-    if tokens and all(is_org(matching_form(t)) for t in tokens):
-        return tokens
-    return []
-
-
-_HEADLINE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff]{2,30}(?:[\s、][\u4e00-\u9fff]{2,30}){0,5})\s*(?:联合)?印发《")
-
-
-def _headline_issuers(doc: Doc, limit: int) -> list[str]:
-    """国务院印发《…》 / 中共中央 国务院印发《…》: a news headline naming the issuing bodies."""
-    for start, end in doc.line_spans[:8]:
-        if start > limit:
-            break
-        match = _HEADLINE.match(doc.m[start:end].strip())
-        if match:
-            tokens = org_line_tokens(match["orgs"])
-            if tokens:
-                printed = doc.cut(start, end).strip()[: len(match["orgs"])]
-                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
-                return printed_tokens if len(printed_tokens) == len(tokens) else tokens
-    return []
-
-
 def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | None = None) -> Metadata:
     hints = hints or {}
     limit = body_start(doc)
@@ -402,13 +314,13 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
     # issuers: signature, then the notice's or the document's own title, then the 发文机关 field
     issuers = sig_issuers
     if not issuers and notice:
-        issuers = [t for t in re.split(r"\s+|、", notice[1]) if t]
+        issuers = [part for t in re.split(r"\s+|、", notice[1]) if t for part in split_joint(t)]
     if not issuers:
-        issuers = _issuer_part(meta.title)
+        issuers = issuer_part(meta.title)
     if not issuers and fields.get("issuer"):
         issuers = [t for t in re.split(r"\s+|、|;|；", fields["issuer"]) if t]
     if not issuers:
-        issuers = _headline_issuers(doc, limit)
+        issuers = headline_issuers(doc, limit)
     meta.issuers = issuers
     header_dates = [iso for offset, iso in plain_dates if offset < limit + 200]
     meta.issue_date = sig_date or parse_date(fields.get("issue_date", "")) or (header_dates[0] if header_dates else None)
@@ -419,6 +331,5 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
     meta.period = find_period(meta.title, doc.m)
     meta.doc_type = doc_type_of(meta.title)
     names = issuers or ([meta.title.split("关于")[0]] if meta.title and "关于" in meta.title else [])
-    meta.is_national = bool(names) and all(
-        _NATIONAL.match(squash(i)) and region_at_start(squash(i)) is None for i in names)
+    meta.is_national = is_national(names)
     return meta

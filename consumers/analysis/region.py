@@ -213,6 +213,8 @@ def lookup(name_or_code: str, within: RegionRef | None = None) -> RegionRef | No
     found = _lookup_exact(key, within)
     if found is not None:
         return found
+    if key in table.by_name:
+        return None  # a known but ambiguous name: never guess through composites or renames
     # Composite names: resolve the longest known prefix, then the remainder inside it.
     for cut in range(len(key) - 1, 1, -1):
         head = _lookup_exact(key[:cut], within)
@@ -252,7 +254,10 @@ def region_at_start(text: str, within: RegionRef | None = None) -> tuple[RegionR
     current = within
     while pos < len(text):
         found: tuple[RegionRef, int] | None = None
+        ambiguous_full = False
         for want_full in (True, False):
+            if ambiguous_full:
+                break  # 朝阳区 names several districts: do not fall back to the alias 朝阳 (→ 朝阳市)
             for size in range(min(16, len(text) - pos), 1, -1):
                 key = text[pos:pos + size]
                 if key not in index or bool(_NAME_SUFFIX.search(key)) != want_full:
@@ -260,6 +265,9 @@ def region_at_start(text: str, within: RegionRef | None = None) -> tuple[RegionR
                 ref = lookup(key, current)
                 if ref is not None and (current is None or ref.code != current.code):
                     found = (ref, size)
+                    break
+                if ref is None and want_full and current is None:
+                    ambiguous_full = True
                     break
             if found:
                 break
@@ -278,4 +286,22 @@ def find_in_text(text: str) -> RegionRef | None:
             ref = lookup(text[start:match.end()])
             if ref is not None:
                 return ref
+    return None
+
+
+def disambiguate_at_start(text: str, context: str) -> RegionRef | None:
+    """A name at the start of ``text`` shared by several units (朝阳区, 鼓楼区): pick the one whose
+    province or city is named in ``context`` (北京市 … / 长春 …), when exactly one is."""
+    index = _table().by_name
+    text = re.sub(r"^(?:中共|中国共产党)", "", text)
+    for size in range(min(12, len(text)), 1, -1):
+        candidates = index.get(text[:size])
+        if not candidates or len(candidates) < 2:
+            continue
+        chosen = [c for c in candidates
+                  if (c.city and c.city != c.name and c.city in context)
+                  or (c.province and c.province != c.name and c.province in context)]
+        if len({c.code for c in chosen}) == 1:
+            return chosen[0]
+        return None
     return None

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
+
+_LABEL_WIDTH = 30
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _line(label: str, value: object) -> str:
-    return f"{label:<28}{value if value not in (None, '', []) else '—'}"
+    """One aligned 'label value' row; Chinese characters take two columns in a terminal."""
+    pad = " " * max(1, _LABEL_WIDTH - _width(label))
+    return f"{label}{pad}{value if value not in (None, '', []) else '—'}"
 
 
 def render_text(analysis: Any) -> str:

@@ -49,6 +49,7 @@ class ServedRequest:
     status: int
     bytes_sent: int
     conditional: bool
+    user_agent: str = ""
 
 
 @dataclass
@@ -402,7 +403,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
-        self.sites._record(ServedRequest(path, status, len(body), conditional))
+        self.sites._record(ServedRequest(path, status, len(body), conditional, self.headers.get("User-Agent", "")))
 
     def _send_truncated(self, path: str, reply: _Reply, content_type: str, conditional: bool) -> None:
         """Promise the whole body, send half, close: a dropped connection mid-download."""
@@ -414,7 +415,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(half)
         self.wfile.flush()
         self.close_connection = True
-        self.sites._record(ServedRequest(path, reply.status, len(half), conditional))
+        self.sites._record(ServedRequest(path, reply.status, len(half), conditional, self.headers.get("User-Agent", "")))
 
 
 def _not_modified(since: str, modified: int) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -97,8 +98,18 @@ class GenericSpider(scrapy.Spider):
 
     # --- lists ----------------------------------------------------------------------------------
 
+    def _offsite(self, url: str) -> bool:
+        """Our list and attachment requests skip Scrapy's dupefilter (dont_filter), which also
+        skips its offsite filter: check the source's domains here instead."""
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
+            return False
+        self.crawler.stats.inc_value("policywatch/offsite_skipped")
+        self.logger.info("offsite link not followed: %s", url)
+        return True
+
     def _list_request(self, url: str) -> scrapy.Request | None:
-        if url in self._list_seen:
+        if url in self._list_seen or self._offsite(url):
             return None
         if len(self._list_seen) >= self.page_cap:
             if not self._capped:
@@ -230,8 +241,11 @@ class GenericSpider(scrapy.Spider):
             yield item
             return
         (url, name), rest = pending[0], pending[1:]
-        if kind_of(url) is None:
-            item.attachments.append({"url": url, "name": name, "kind": "other", "status": "recorded", "text": ""})
+        if kind_of(url) is None or self._offsite(url):
+            status = "recorded" if kind_of(url) is None else "recorded (offsite, not fetched)"
+            item.attachments.append(
+                {"url": url, "name": name, "kind": kind_of(url) or "other", "status": status, "text": ""}
+            )
             yield from self._next_attachment(item, rest)
             return
         yield scrapy.Request(

@@ -52,3 +52,8 @@ def test_region_hint_places_a_document_whose_issuer_names_no_place():
     assert placed.region.code == "320500" and placed.admin_level == "municipal"
     national = analyze("国务院关于做好防汛工作的通知\n国务院\n2024年6月1日", hints={"region": "苏州市"})
     assert national.region is None and national.admin_level == "national"
+
+
+def test_analyze_path_reads_a_labeled_json_record_by_its_text(fixtures_dir):
+    analysis = analyze_path(fixtures_dir / "labeled" / "d01.json")
+    assert analysis.issuers == ["國務院"] and analysis.issue_date == "2017-07-08"

@@ -84,3 +84,48 @@ def test_news_lead_without_header_gives_title_but_no_issuer():
 def test_empty_input_gives_an_empty_analysis():
     analysis = analyze("")
     assert analysis.title is None and analysis.issuers == [] and analysis.ai.label == "no"
+
+
+def test_joint_issuers_printed_without_a_separator_are_split():
+    from consumers.analysis.issuers import split_joint
+
+    assert split_joint("中共成都市委办公厅成都市人民政府办公厅") == ["中共成都市委办公厅", "成都市人民政府办公厅"]
+    assert split_joint("中共中央国务院") == ["中共中央", "国务院"]
+    assert split_joint("深圳市人民政府办公厅") == ["深圳市人民政府办公厅"]
+
+
+def test_bare_web_date_at_the_top_is_not_the_issue_date():
+    text = ("长春市人工智能产业发展规划(2021-2025年)\n2021年08月12日\n"
+            "长春市人民政府关于印发长春市人工智能产业发展规划(2021-2025年)的通知\n长府发〔2021〕8号\n"
+            "各县(市)、区人民政府:\n现将《长春市人工智能产业发展规划(2021-2025年)》印发给你们。\n")
+    analysis = analyze(text)
+    assert analysis.issue_date is None and analysis.issuers == ["长春市人民政府"]
+    assert analysis.doc_number == "长府发〔2021〕8号"
+
+
+def test_a_doc_number_cited_in_a_sentence_is_not_the_documents_own():
+    text = "关于做好试点工作的通知\n各区:\n根据国务院国发〔2017〕35号文件精神,现通知如下。\n一、总体要求\n"
+    assert analyze(text).doc_number is None
+
+
+def test_issuer_and_date_on_one_signature_line():
+    text = "关于印发《南京市行动方案》的通知\n各区人民政府:\n现将《南京市行动方案》印发给你们。\n南京市人民政府          2019年5月28日\n"
+    analysis = analyze(text)
+    assert analysis.issuers == ["南京市人民政府"] and analysis.issue_date == "2019-05-28"
+
+
+def test_forwarding_notice_gives_the_forwarded_document_as_title():
+    text = ("国务院办公厅转发国家发展改革委关于加快推进人工智能产业发展的意见的通知\n国办发〔2024〕5号\n"
+            "各省、自治区、直辖市人民政府:\n国家发展改革委《关于加快推进人工智能产业发展的意见》已经国务院同意,现转发给你们。\n"
+            "国务院办公厅\n2024年2月1日\n")
+    analysis = analyze(text)
+    assert analysis.title == "国家发展改革委关于加快推进人工智能产业发展的意见"
+    assert analysis.notice_title.startswith("国务院办公厅转发") and analysis.issuers == ["国务院办公厅"]
+    assert analysis.admin_level == "national" and analysis.doc_type == "意见" and analysis.citations == []
+
+
+def test_several_ministries_named_as_a_group_are_national():
+    text = ("科技部等六部门关于印发《关于加快场景创新以人工智能高水平应用促进经济高质量发展的指导意见》的通知\n"
+            "国科发规〔2022〕199号\n各省、自治区、直辖市科技厅:\n现将《关于加快场景创新以人工智能高水平应用促进经济高质量发展的指导意见》印发给你们。\n")
+    analysis = analyze(text)
+    assert analysis.issuers == ["科技部等六部门"] and analysis.admin_level == "national" and analysis.region is None

@@ -52,3 +52,18 @@ def test_region_named_at_the_start_of_an_issuer_is_found():
     found = region_at_start("中共深圳市委办公厅")
     assert found is not None and found[0].city == "深圳市"
     assert region_at_start("科技部") is None
+
+
+def test_ambiguous_issuer_district_is_placed_by_its_parent_named_in_the_text():
+    from consumers.analysis import analyze
+
+    text = ("朝阳区人民政府关于印发《朝阳区促进人工智能产业发展若干措施》的通知\n各街道办事处:\n"
+            "现将《朝阳区促进人工智能产业发展若干措施》印发给你们,请结合北京市有关要求认真贯彻执行。\n朝阳区人民政府\n2023年7月3日\n")
+    region = analyze(text).region
+    assert region is not None and (region.province, region.district, region.code) == ("北京市", "朝阳区", "110105")
+    assert analyze(text.replace("北京市", "本市")).region is None  # not guessed (e.g. as 朝阳市)
+
+
+def test_district_renamed_after_the_table_keeps_its_written_name():
+    ref = lookup("临安区")
+    assert ref is not None and ref.district == "临安区" and ref.city == "杭州市" and ref.level == "district"

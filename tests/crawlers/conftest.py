@@ -25,7 +25,7 @@ FAST = {
 
 @pytest.fixture
 def sim() -> Iterator[SimulatedSites]:
-    with SimulatedSites(slow_seconds=3.0, oversized_bytes=2 * 1024 * 1024) as sites:
+    with SimulatedSites(slow_seconds=2.5, oversized_bytes=2 * 1024 * 1024) as sites:
         yield sites
 
 

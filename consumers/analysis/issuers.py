@@ -1,0 +1,154 @@
+"""Issuing bodies: organisation names, the signature block, joint issuers, national bodies.
+
+The signature block — issuer lines directly above a 年月日 date line — is the strongest evidence for who
+issued a document and when; the title prefix (国务院关于…) and a news headline (X印发《…》) come next.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DATE_CN, DATE_CN_NUMERAL, parse_date
+from .normalize import matching_form, squash
+from .region import region_at_start
+from .text import Doc
+
+ORG_SUFFIX = (r"(?:中央|人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
+              r"委|局|厅|部|院|署|办|会|司|中心|公司|集团|处|银行|法院|检察院)")
+_ORG_TOKEN = re.compile(rf"^(?:中共)?[\u4e00-\u9fff()（）]{{1,30}}{ORG_SUFFIX}$")
+_DATE_LINE = re.compile(
+    r"^[(（]?\s*(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern)
+    + r")\s*(?:[^()（）]{0,40}通过|印发|发布|签发)?\s*[)）]?$"
+)
+_ORG_THEN_DATE = re.compile(
+    r"^(?P<orgs>[\u4e00-\u9fff()（）]{2,40}(?:\s+[\u4e00-\u9fff()（）]{2,40}){0,4})\s{2,}(?P<date>"
+    + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern) + r")$"
+)
+_RECIPIENTS = re.compile(r"^各.{1,120}[:：]$|印发给你们|现予印发|现印发|请认真|请结合实际|请遵照")
+NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国人民银行|海关总署|中华人民共和国)|"
+                      r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)等[一二三四五六七八九十两\d]{1,3}个?(?:部门|部委)$|"
+                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)(?:办公厅|[\u4e00-\u9fff]{1,6}司)?$")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
+
+
+_SEVERAL = re.compile(r"^[\u4e00-\u9fff]{2,20}等[一二三四五六七八九十两\d]{1,3}(?:个)?(?:部门|单位|部委)$")
+
+
+def is_org(token: str) -> bool:
+    """An issuing body's name: ends like an organisation (人民政府, 办公厅, 局, 部 …) or 科技部等六部门."""
+    return (bool(_ORG_TOKEN.match(token)) or bool(_SEVERAL.match(token))) and not _SENTENCE_PUNCT.search(token)
+
+
+_JOINT_START = re.compile(r"^(?:中共|中国共产党|共青团|国家|国务院|中央|全国)")
+
+
+def split_joint(token: str) -> list[str]:
+    """Joint issuers printed without a separator (中共成都市委办公厅成都市人民政府办公厅) → their names."""
+    for match in re.finditer(ORG_SUFFIX, token):
+        cut = match.end()
+        head, tail = token[:cut], token[cut:]
+        if len(head) < 3 or len(tail) < 3 or not is_org(head) or not is_org(tail):
+            continue
+        if _JOINT_START.match(tail) or region_at_start(tail) is not None:
+            return [head, *split_joint(tail)]
+    return [token]
+
+
+def org_line_tokens(line: str) -> list[str] | None:
+    """The issuer names on a signature line (several per line in joint documents), or None."""
+    tokens = [t for t in re.split(r"\s+|、", line.strip()) if t]
+    if not tokens or len(tokens) > 6:
+        return None
+    if not all(is_org(t) for t in tokens):
+        return None
+    return [part for t in tokens for part in split_joint(t)]
+
+
+def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str]]]:
+    """(issuers, issue date) from the signature block, plus undated-signature date lines as (offset, iso).
+
+    A date line alone counts (as an issue date without issuer) only when it stands where a signature
+    stands — after the recipients line or the 现将…印发 sentence — or in parentheses under a title
+    (（2003年10月9日）, （…会议通过）); a bare date at the top of a page is usually the web date.
+    """
+    lines = [(s, e, doc.m[s:e].strip()) for s, e in doc.line_spans]
+    plain: list[tuple[int, str]] = []
+    seen_recipients = False
+    for idx, (start, end, text) in enumerate(lines):
+        if not text:
+            continue
+        if not _DATE_LINE.match(text):
+            same_line = _ORG_THEN_DATE.match(text)
+            tokens = org_line_tokens(same_line["orgs"]) if same_line else None
+            if same_line and tokens and parse_date(same_line["date"]):
+                lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+                printed = doc.cut(start + lead, start + lead + len(same_line["orgs"]))
+                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                return (printed_tokens if len(printed_tokens) == len(tokens) else tokens,
+                        parse_date(same_line["date"]), plain)
+            if _RECIPIENTS.search(text):
+                seen_recipients = True
+            continue
+        iso = parse_date(text)
+        if iso is None:
+            continue
+        issuers: list[str] = []
+        j = idx - 1
+        while j >= 0 and len(issuers) < 20:
+            above = lines[j][2]
+            if not above:
+                j -= 1
+                continue
+            tokens = org_line_tokens(above)
+            if tokens is None:
+                break
+            first = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
+            printed = doc.cut(first, first + len(above))
+            printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+            issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
+            j -= 1
+        if issuers:
+            return issuers, iso, plain
+        if seen_recipients or text.startswith(("(", "（")):
+            plain.append((start, iso))
+    return [], None, plain
+
+
+def issuer_part(text: str | None) -> list[str]:
+    """Issuer names printed before 关于 in a title (国务院关于… / 中共X委办公厅 X人民政府办公厅关于…)."""
+    if not text:
+        return []
+    simplified = matching_form(text)
+    idx = simplified.find("关于")
+    if idx <= 0:
+        return []
+    head = text[:idx] if len(simplified) == len(text) else simplified[:idx]
+    tokens = [t for t in re.split(r"\s+|、", head) if t]
+    if tokens and all(is_org(matching_form(t)) for t in tokens):
+        return [part for t in tokens for part in split_joint(t)]
+    return []
+
+
+_HEADLINE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff]{2,30}(?:[\s、][\u4e00-\u9fff]{2,30}){0,5})\s*(?:联合)?印发《")
+
+
+def headline_issuers(doc: Doc, limit: int) -> list[str]:
+    """国务院印发《…》 / 中共中央 国务院印发《…》: a news headline naming the issuing bodies."""
+    for start, end in doc.line_spans[:8]:
+        if start > limit:
+            break
+        match = _HEADLINE.match(doc.m[start:end].strip())
+        if match:
+            tokens = org_line_tokens(match["orgs"])
+            if tokens:
+                printed = doc.cut(start, end).strip()[: len(match["orgs"])]
+                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                return printed_tokens if len(printed_tokens) == len(tokens) else tokens
+    return []
+
+
+
+
+def is_national(names: list[str]) -> bool:
+    """国务院, its ministries (…部, …总局) and central party bodies — and no place name in front."""
+    return bool(names) and all(NATIONAL.match(squash(n)) and region_at_start(squash(n)) is None for n in names)
