@@ -80,7 +80,7 @@ def extract_attachment(url: str, name: str, body: bytes) -> dict[str, str]:
     try:
         record["text"] = extractor(body)[:MAX_TEXT_CHARS]
         record["status"] = "extracted"
-    except Exception as exc:
+    except Exception as exc:  # any parser failure means "no text" for this file, never a lost page
         log.warning("cannot extract text of %s: %s", url, exc)
         record["status"] = f"failed: {type(exc).__name__}: {exc}"
     return record

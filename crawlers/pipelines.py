@@ -158,6 +158,15 @@ class BusPipeline:
                 return
             self.crawler.stats.set_value("policywatch/inventory_published", len(urls))
         finally:
-            if self.producer is not None:
-                self.producer.close()
-                self.producer = None
+            self._close_producer()
+
+    def _close_producer(self) -> None:
+        """Close cleanly when the bus works; after a failure a graceful close only waits out a
+        timeout for records that were already reported undelivered (the crawl process exits next)."""
+        producer, self.producer = self.producer, None
+        if producer is None or self.failed:
+            return
+        try:
+            producer.close()
+        except Exception as exc:  # a failing close must not hide the crawl's outcome
+            log.warning("closing the producer failed: %s", exc)

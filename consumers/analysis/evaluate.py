@@ -201,6 +201,8 @@ def format_report(report: Report) -> str:
     for name, tally in sorted(report.fields.items()):
         for case, got, gold in tally.misses:
             lines.append(f"  {name:22} {case:28} {got!s:.110} | {gold!s:.110}")
+    if not any(t.misses for t in report.fields.values()):
+        lines.append("  (none)")
     return "\n".join(lines)
 
 

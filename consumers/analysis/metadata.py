@@ -195,6 +195,12 @@ def _is_region_name(text: str) -> bool:
     return found is not None and found[1] == len(text)
 
 
+_INLINE_TITLE = re.compile(
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于[^，,。；;:：\s]{{2,80}}?"
+    r"(?:" + "|".join(GENRES) + r")(?=\s|$)"
+)
+
+
 def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
     x: str | None = None
     if notice:
@@ -209,6 +215,10 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
         for _i, start, end, text in _candidate_strings(doc, limit, max_join=2):
             if _title_like(text) and not org_line_tokens(text):
                 return re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+        # a header flattened into one line (PDF dumps): "… 国务院办公厅 关于…的通知 国办发〔…〕号 各省…"
+        inline = _INLINE_TITLE.search(doc.m[:600])
+        if inline and (inline["issuer"] is None or is_org(inline["issuer"])):
+            return doc.cut(inline.start(), inline.end()).strip()
         return None
     printed = _printed_title(doc, x, limit)
     if printed:

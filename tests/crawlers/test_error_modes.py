@@ -102,3 +102,12 @@ def test_broker_lost_mid_crawl_fails_loudly_and_the_page_is_published_next_time(
         )
     # Nothing was acknowledged the first time, so the unchanged page is still published now.
     assert again.ok and again.stats["published"] == 1
+
+
+def test_broken_attachment_is_recorded_and_the_page_still_published(sim, crawl, read_events, events_of):
+    sim.inject_error("minhang", "truncated", target="attachment")
+    result = crawl("sim-minhang")
+    assert result.outcome == "partial" and "attachment " in result.error
+    [page] = events_of(read_events(), "page.fetched")
+    assert len(page["attachments"]) == 2
+    assert all(a["status"].startswith("failed: ") for a in page["attachments"])
