@@ -93,6 +93,8 @@ class Pagination(_Strict):
       index counted from ``first_index`` (TRS: index_1.html …) or ``{page}`` from 2, or ``{start}``/
       ``{end}`` record windows of ``per_page`` (Hanweb jpage). The total comes from ``total_regex``
       (HTML/XML) or ``total_path`` (JSON); ``total_is`` says whether it counts pages or records.
+      Without either, pages are read one after another until a page brings no new link or
+      answers 404 (sites whose page count is not on the page).
     """
 
     kind: Literal["none", "next_link", "template"] = "none"
@@ -103,6 +105,14 @@ class Pagination(_Strict):
     total_regex: str = ""
     total_path: str = ""
     total_is: Literal["pages", "records"] = "pages"
+    max_pages: int = Field(
+        0, ge=0, description="Read at most this many list pages (0: up to the page cap); set complete = false."
+    )
+    complete: bool = Field(
+        True,
+        description="False when the pages read show only the newest documents (older pages are not "
+        "followed): the crawl then never claims a complete inventory, so nothing is counted missing.",
+    )
 
     @field_validator("template")
     @classmethod
@@ -234,6 +244,8 @@ def parse_source_file(path: Path, simulator_url: str = "") -> SourceDefinition |
         raise SourceError(f"{path}: json: layout {data.layout} needs json.items_path or json.script_marker")
     if data.pagination.kind == "next_link" and not data.pagination.next_css:
         raise SourceError(f"{path}: pagination.next_css: required when pagination.kind = 'next_link'")
+    if data.pagination.max_pages and data.pagination.complete:
+        raise SourceError(f"{path}: pagination.complete: must be false when pagination.max_pages is set")
     if data.pagination.kind == "template" and not data.pagination.template:
         raise SourceError(f"{path}: pagination.template: required when pagination.kind = 'template'")
     return SourceDefinition(

@@ -213,21 +213,26 @@ def parse_list(source: SourceDefinition, url: str, text: str) -> ListPage:
     return page
 
 
+def template_url(source: SourceDefinition, first_url: str, number: int) -> str:
+    """URL of list page ``number`` (the first page is 1) of a ``template`` pagination."""
+    rules = source.pagination
+    start = (number - 1) * rules.per_page + 1
+    relative = rules.template.format(
+        n=number - 2 + rules.first_index, page=number, start=start, end=start + rules.per_page - 1
+    )
+    return urljoin(first_url, relative)
+
+
+def is_sequential(source: SourceDefinition) -> bool:
+    """Template pagination without a known total: pages are read until one brings nothing new."""
+    rules = source.pagination
+    return rules.kind == "template" and not rules.total_regex and not rules.total_path
+
+
 def pagination_urls(source: SourceDefinition, first_url: str, total: int | None, cap: int) -> list[str]:
     """Further list-page URLs of a ``template`` pagination, at most ``cap - 1`` of them."""
     rules = source.pagination
     if rules.kind != "template" or total is None:
         return []
     pages = total if rules.total_is == "pages" else -(-total // rules.per_page)
-    pages = min(pages, cap)
-    urls = []
-    for number in range(2, pages + 1):
-        start = (number - 1) * rules.per_page + 1
-        relative = rules.template.format(
-            n=number - 2 + rules.first_index,
-            page=number,
-            start=start,
-            end=start + rules.per_page - 1,
-        )
-        urls.append(urljoin(first_url, relative))
-    return urls
+    return [template_url(source, first_url, number) for number in range(2, min(pages, cap) + 1)]

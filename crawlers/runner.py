@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,12 +31,17 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_SECONDS = 10.0
+POLL_SECONDS = 0.2
 LOG_TAIL_CHARS = 2000
 
 
 @dataclass(frozen=True)
 class CrawlResult:
-    """What one crawl did. ``outcome``: ok, partial, bus_unavailable, timeout, crashed or config_error."""
+    """What one crawl did.
+
+    ``outcome``: ok, partial (some pages or lists failed), bus_unavailable, timeout, cancelled,
+    crashed (no stats written; ``error`` holds the log tail) or config_error (unknown/bad source).
+    """
 
     source_id: str
     ok: bool
@@ -116,12 +122,14 @@ def run_crawl(
     timeout_s: float,
     extra_settings: Mapping[str, str] | None = None,
     log_dir: Path | None = None,
+    stop_event: threading.Event | None = None,
 ) -> CrawlResult:
     """Crawl one source in a child process and report what happened; never raises for a bad crawl.
 
     ``extra_settings`` are further Scrapy ``-s`` overrides (tests make the simulator crawl fast).
     The child's log goes to ``log_dir/<source_id>.log`` (default ``var_dir/crawl-logs``), replaced
-    on each crawl.
+    on each crawl. Setting ``stop_event`` (daemon shutdown) stops the crawl early, like a timeout,
+    with outcome ``cancelled``.
     """
     started = time.monotonic()
     try:
@@ -148,12 +156,21 @@ def run_crawl(
                 command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
                 stdout=log_handle, stderr=subprocess.STDOUT,
             )
-            timed_out = False
-            try:
-                process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _stop(process)
+            timed_out = cancelled = False
+            deadline = started + timeout_s
+            while process.poll() is None:
+                if stop_event is not None and stop_event.is_set():
+                    cancelled = True
+                    _stop(process)
+                    break
+                if time.monotonic() >= deadline:
+                    timed_out = True
+                    _stop(process)
+                    break
+                try:
+                    process.wait(timeout=min(POLL_SECONDS, max(0.01, deadline - time.monotonic())))
+                except subprocess.TimeoutExpired:
+                    continue
         duration = time.monotonic() - started
         data: dict[str, Any] = {}
         if stats_file.exists():
@@ -162,6 +179,8 @@ def run_crawl(
             except ValueError as exc:
                 log.warning("stats of crawl %s unreadable: %s", source_id, exc)
     stats = _summarise(data) if data else {}
+    if cancelled:
+        return CrawlResult(source_id, False, "cancelled", stats, "crawl stopped: shutting down", duration)
     if timed_out:
         return CrawlResult(source_id, False, "timeout", stats, f"crawl stopped after {timeout_s:g} s", duration)
     if not data:
@@ -172,10 +191,12 @@ def run_crawl(
     if reason == "bus_unavailable" or stats["publish_failed"]:
         why = stats["bus_error"] or "the broker did not acknowledge"
         return CrawlResult(source_id, False, "bus_unavailable", stats, f"bus unavailable: {why}", duration)
-    if reason == "finished" and stats["lists_complete"] and not stats["failures"]:
+    # A source whose lists show only the newest documents never has a complete inventory, by design.
+    lists_ok = stats["lists_complete"] or (not source.pagination.complete and stats["list_pages"] > 0)
+    if reason == "finished" and lists_ok and not stats["failures"]:
         return CrawlResult(source_id, True, "ok", stats, "", duration)
     problems = list(stats["failures"][:5])
-    if not stats["lists_complete"]:
+    if not lists_ok:
         problems.insert(0, "not every list page was read")
     if reason != "finished":
         problems.insert(0, f"crawl closed: {reason}")

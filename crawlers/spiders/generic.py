@@ -26,7 +26,14 @@ from crawlers.attachments import extract_attachment, find_attachment_links, kind
 from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceDefinition, find_source, load_sources
 from crawlers.incremental import UNCHANGED_FLAG, CrawlState
 from crawlers.items import GoneItem, PageItem
-from crawlers.layouts import ListLink, lenient_selector, pagination_urls, parse_list
+from crawlers.layouts import (
+    ListLink,
+    is_sequential,
+    lenient_selector,
+    pagination_urls,
+    parse_list,
+    template_url,
+)
 
 GONE_STATUSES = (404, 410)
 MAX_RECORDED_FAILURES = 50
@@ -82,7 +89,12 @@ class GenericSpider(scrapy.Spider):
     def lists_complete(self) -> bool:
         """True when every list page was read: only then may missing documents count as removed."""
         return (
-            self._lists_read > 0 and self._lists_outstanding == 0 and not self._list_failed and not self._capped
+            self._lists_read > 0
+            and self._lists_outstanding == 0
+            and not self._list_failed
+            and not self._capped
+            and bool(self.links)  # lists that show nothing mean broken selectors, not an empty site
+            and self.source.pagination.complete
         )
 
     def inventory(self) -> tuple[bool, list[str]]:
@@ -111,6 +123,9 @@ class GenericSpider(scrapy.Spider):
     def _list_request(self, url: str) -> scrapy.Request | None:
         if url in self._list_seen or self._offsite(url):
             return None
+        max_pages = self.source.pagination.max_pages
+        if max_pages and len(self._list_seen) >= min(max_pages, self.page_cap):
+            return None  # by design: this source is read only for its newest documents
         if len(self._list_seen) >= self.page_cap:
             if not self._capped:
                 self.logger.warning("page cap %d reached for %s: inventory incomplete", self.page_cap, self.source.id)
@@ -148,24 +163,43 @@ class GenericSpider(scrapy.Spider):
             return
         if not page.links:
             self.crawler.stats.inc_value("policywatch/empty_list_pages")
+            if response.meta.get("pw_first") is None:
+                self._fail("list", response.url, "no document links found (do the [links] selectors still match?)")
+        new_links = 0
         for link in page.links:
-            if link.url in self.links:
+            if link.url in self.links or self._offsite(link.url):
                 continue
             self.links[link.url] = link
+            new_links += 1
             yield self._detail_request(link)
         first = response.meta.get("pw_first", response.url)
         more = page.next_urls + pagination_urls(self.source, first, page.total, self.page_cap)
+        number = int(response.meta.get("pw_page_number", 1))
+        if is_sequential(self.source) and new_links:
+            more.append(template_url(self.source, first, number + 1))
         for url in more:
             request = self._list_request(url)
             if request is not None:
                 request.meta["pw_first"] = first
+                request.meta["pw_page_number"] = number + 1
                 yield request
         yield from self._after_lists()
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self._lists_outstanding -= 1
-        self._list_failed = True
-        self._fail("list", failure.request.url, _describe(failure))
+        request = failure.request
+        beyond_the_end = (
+            is_sequential(self.source)
+            and request.meta.get("pw_first") is not None
+            and failure.check(HttpError)
+            and failure.value.response.status == 404
+        )
+        if beyond_the_end:
+            # Reading page after page until one is missing: a 404 there is the end of the list.
+            self.crawler.stats.inc_value("policywatch/sequential_pagination_end")
+        else:
+            self._list_failed = True
+            self._fail("list", request.url, _describe(failure))
         yield from self._after_lists()
 
     def _after_lists(self) -> Iterator[scrapy.Request]:

@@ -79,6 +79,8 @@ def test_a_good_definition_loads_with_defaults(tmp_path):
         (GOOD + '[pagination]\nkind = "next_link"\n', "pagination.next_css"),
         (GOOD + '[pagination]\nkind = "template"\ntemplate = "index.html"\n', "pagination.template"),
         (GOOD.replace('status = "unverified"', 'status = "trust me"'), "verification.status"),
+        (GOOD + '[pagination]\nkind = "template"\ntemplate = "index_{n}.html"\nmax_pages = 2\n', "pagination.complete"),
+        (GOOD.replace('item = "ul li"', 'item = "ul li"\nurl_regex = "(unclosed"'), "links.url_regex"),
     ],
 )
 def test_bad_definition_error_names_file_and_key(tmp_path, text, key):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from crawlers.runner import run_crawl
 from crawlers.simulator import NEW_PLAN, SITES, demo_revision_text, seed_text
 from crawlers.simulator.fixtures import DEMO_REVISION_DOC, DEMO_REVISION_SITE
 from policywatch.events import decode
+from policywatch.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -155,3 +157,44 @@ def test_scrapy_list_and_crawl_work_from_the_repo_root(sim, tmp_path):
     )
     items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(items) == 1 and "深圳市人民政府" in items[0]["html"]
+
+
+def _custom_source(folder: Path, sim, pagination: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "custom.toml").write_text(
+        f'''id = "custom"
+name = "南沙 (no page count)"
+region = "广州市南沙区"
+layout = "static"
+list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
+[links]
+item = "ul.news_list li"
+date = "span.date::text"
+[pagination]
+{pagination}
+[verification]
+status = "unverified"
+method = "test"
+''',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_pagination_without_a_page_count_reads_until_a_page_is_missing(
+    complete, sim, bus_config, tmp_path, read_events, events_of
+):
+    for number in range(5):  # 6 documents: index.html, index_1.html, index_2.html; index_3.html is 404
+        sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
+    _custom_source(tmp_path / "src", sim, f'kind = "template"\ntemplate = "index_{{n}}.html"\ncomplete = {str(complete).lower()}')
+    settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"]})
+    result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
+                       topic_prefix=bus_config.topic_prefix, timeout_s=60,
+                       extra_settings={"AUTOTHROTTLE_ENABLED": "False"})
+    assert result.stats["list_pages"] == 3 and result.stats["published"] == 6
+    inventories = events_of(read_events(), "source.crawled")
+    assert result.ok, result.error
+    if complete:
+        assert len(inventories[0]["seen_urls"]) == 6
+    else:  # the source says its lists show only the newest documents: never claim completeness
+        assert inventories == []

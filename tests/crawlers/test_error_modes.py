@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -111,3 +112,25 @@ def test_broken_attachment_is_recorded_and_the_page_still_published(sim, crawl, 
     [page] = events_of(read_events(), "page.fetched")
     assert len(page["attachments"]) == 2
     assert all(a["status"].startswith("failed: ") for a in page["attachments"])
+
+
+def test_list_whose_selectors_find_nothing_is_a_failure_not_an_empty_inventory(sim, crawl, read_events, events_of):
+    sim.take_down("shenzhen", "6843")  # the column is now empty, as if the template had changed
+    result = crawl("sim-shenzhen")
+    assert result.outcome == "partial"
+    assert "no document links found" in result.error
+    assert events_of(read_events(), "source.crawled") == []
+
+
+def test_stop_event_cancels_a_running_crawl(sim, crawl_settings, bus_config):
+    stop = threading.Event()
+    sim.inject_error("nansha", "slow", target="list")
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    result = run_crawl(
+        "sim-nansha", settings=crawl_settings, bootstrap=bus_config.bootstrap_servers[0],
+        topic_prefix=bus_config.topic_prefix, timeout_s=60, stop_event=stop,
+        extra_settings={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_TIMEOUT": "30"},
+    )
+    assert result.outcome == "cancelled" and not result.ok
+    assert time.monotonic() - started < 15

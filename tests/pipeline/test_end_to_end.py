@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from crawlers.simulator import DEMO_REVISION_DOC, DEMO_REVISION_SITE
+from crawlers.simulator import DEMO_REVISION_DOC, DEMO_REVISION_SITE, NEW_PLAN
 from policywatch.demo import DemoScenario
 from policywatch.events import PageFetched, ListEntry
 from policywatch.settings import load_settings
@@ -80,6 +80,17 @@ def test_seeds_revision_and_new_plan_reach_exactly_the_right_subscribers(db_url:
         scenario.crawl_all()
         assert scenario.received_since_last().total() == 0
         assert scenario.counts()["versions"] == 7
+
+        # The new 南沙 measures are taken down: gone from the list, the detail page answers 404.
+        scenario.sites.take_down(NEW_PLAN.site_id, NEW_PLAN.doc_id)
+        scenario.crawl_all()
+        removed = scenario.received_since_last()
+        assert _counts(removed.by_subscriber) == {
+            "gd-consultancy": 1, "sh-consultancy": 0, "icv-analyst": 0, "revision-watcher": 0, "archivist": 1,
+        }
+        alert = removed.by_subscriber["gd-consultancy"][0]
+        assert alert["kind"] == "removed" and alert["subject"].startswith("【撤下")
+        assert scenario.counts()["changes.removed"] == 1
 
 
 def test_same_page_event_delivered_twice_yields_one_version_and_one_alert_each(
