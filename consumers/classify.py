@@ -51,15 +51,7 @@ class ClassifyStage:
                 )
             )
         elif isinstance(payload, SourceCrawled):
-            self._producer.publish(
-                SourceInventory(
-                    source_id=payload.source_id,
-                    crawl_id=payload.crawl_id,
-                    finished_at=payload.finished_at,
-                    complete=payload.complete,
-                    seen_urls=payload.seen_urls,
-                )
-            )
+            self._producer.publish(SourceInventory(**payload.model_dump()))
         else:
             raise PermanentError(f"classify stage does not handle {envelope.type}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -48,30 +49,29 @@ class BusConfig:
         return f"{self.group_prefix}.{stage}"
 
 
-def ensure_topics(config: BusConfig) -> list[str]:
-    """Create every topic with explicit partition counts; existing topics are left alone."""
-    names = [config.topic(logical) for logical in TOPICS]
+def _admin(config: BusConfig, client_id: str) -> KafkaAdminClient:
     try:
-        admin = KafkaAdminClient(
+        return KafkaAdminClient(
             bootstrap_servers=list(config.bootstrap_servers),
-            client_id="policywatch-admin",
+            client_id=client_id,
             request_timeout_ms=config.request_timeout_ms,
         )
     except KafkaError as exc:
         raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+
+
+def ensure_topics(config: BusConfig) -> list[str]:
+    """Create every topic with explicit partition counts; existing topics are left alone."""
+    names = [config.topic(logical) for logical in TOPICS]
+    admin = _admin(config, "policywatch-admin")
     try:
         existing = set(admin.list_topics())
         missing = [name for name in names if name not in existing]
         if missing:
-            try:
+            with suppress(TopicAlreadyExistsError):  # another instance created it meanwhile
                 admin.create_topics(
-                    [
-                        NewTopic(name, config.partitions, config.replication_factor)
-                        for name in missing
-                    ]
+                    [NewTopic(name, config.partitions, config.replication_factor) for name in missing]
                 )
-            except TopicAlreadyExistsError:
-                pass
             log.info("created topics %s with %d partitions", missing, config.partitions)
     except KafkaError as exc:
         raise BusUnavailable(f"cannot create topics: {exc}") from exc
@@ -206,14 +206,7 @@ def group_lag(config: BusConfig, stages: dict[str, str]) -> dict[str, int]:
     so it is safe to call while the stages' own consumers run in other threads."""
     from kafka.admin import OffsetSpec
 
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=list(config.bootstrap_servers),
-            client_id="policywatch-lag",
-            request_timeout_ms=config.request_timeout_ms,
-        )
-    except KafkaError as exc:
-        raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
+    admin = _admin(config, "policywatch-lag")
     try:
         result: dict[str, int] = {}
         for stage, logical in stages.items():

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,13 @@ from sqlalchemy import func, select
 
 from alerts.subscriptions import demo_subscriptions_file, load_demo_subscriptions
 from crawlers.runner import CrawlResult
-from crawlers.simulator import DEMO_REVISION_DOC, DEMO_REVISION_SITE, NEW_PLAN, SimulatedSites, demo_revision_text
+from crawlers.simulator import (
+    DEMO_REVISION_DOC,
+    DEMO_REVISION_SITE,
+    NEW_PLAN,
+    SimulatedSites,
+    demo_revision_text,
+)
 from policywatch.pipeline import Pipeline
 from policywatch.settings import PACKAGE_ROOT, Settings
 from storage.db import transaction

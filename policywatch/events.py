@@ -103,11 +103,8 @@ class PageGone(Payload):
     observed_at: datetime
 
 
-class SourceCrawled(Payload):
-    """A crawl of one source finished; ``seen_urls`` is the complete inventory of its lists."""
-
-    EVENT_TYPE: ClassVar[str] = "policywatch.source.crawled"
-    TOPIC: ClassVar[str] = "pages"
+class _Inventory(Payload):
+    """Fields of a finished crawl's inventory, shared by the crawler's and the store's events."""
 
     source_id: str
     crawl_id: str
@@ -117,6 +114,13 @@ class SourceCrawled(Payload):
 
     def subject(self) -> str:
         return f"source:{self.source_id}"
+
+
+class SourceCrawled(_Inventory):
+    """A crawl of one source finished; ``seen_urls`` is the complete inventory of its lists."""
+
+    EVENT_TYPE: ClassVar[str] = "policywatch.source.crawled"
+    TOPIC: ClassVar[str] = "pages"
 
 
 class DocumentUnderstood(Payload):
@@ -148,20 +152,11 @@ class DocumentGone(Payload):
     observed_at: datetime
 
 
-class SourceInventory(Payload):
+class SourceInventory(_Inventory):
     """Forwarded SourceCrawled: the store stage marks documents missing from it."""
 
     EVENT_TYPE: ClassVar[str] = "policywatch.source.inventory"
     TOPIC: ClassVar[str] = "documents"
-
-    source_id: str
-    crawl_id: str
-    finished_at: datetime
-    complete: bool
-    seen_urls: list[str]
-
-    def subject(self) -> str:
-        return f"source:{self.source_id}"
 
 
 class DocumentChanged(Payload):

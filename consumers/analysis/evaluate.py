@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import Analysis, analyze, analyze_path
+from .dates import parse_date
 from .normalize import squash
 from .page import extract_page
 from .sniff import decode_bytes
@@ -151,51 +152,75 @@ def score_case(report: Report, case: str, analysis: Analysis, gold: dict[str, ob
                            list(gold["attachments"]))  # type: ignore[arg-type]
 
 
-def iter_cases(fixtures: Path) -> Iterator[tuple[str, Analysis, dict[str, object], dict[str, str] | None]]:
-    """(case id, analysis, gold, page-field gold) for every labeled case."""
+SETS = ("original", "blind")
+
+
+def _gold_file_cases(folder: Path, gold_name: str) -> Iterator[tuple[str, Analysis, dict[str, object],
+                                                                    dict[str, str] | None]]:
+    """Cases of a folder whose gold is one JSON mapping file name → gold (with optional ``notes``/``page``)."""
+    entries = json.loads((folder / gold_name).read_text(encoding="utf-8"))
+    for name, entry in entries.items():
+        gold = {k: v for k, v in entry.items() if k not in ("notes", "page")}
+        yield name.split(".")[0], analyze_path(folder / name), gold, entry.get("page")
+
+
+def iter_cases(fixtures: Path, which: str = "original") -> Iterator[tuple[str, Analysis, dict[str, object],
+                                                                          dict[str, str] | None]]:
+    """(case id, analysis, gold, page-field gold) for every labeled case of one set.
+
+    ``original``: the labeled excerpts, seeds, composed cases and saved pages the engine was developed on;
+    ``blind``: cases whose gold was written before the engine first saw them (the held-out estimate).
+    """
+    if which == "blind":
+        yield from _gold_file_cases(fixtures / "blind", "blind.gold.json")
+        return
     for path in sorted((fixtures / "labeled").glob("d*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         yield record["id"], analyze(record["text"]), record["gold"], None
     for path in sorted((fixtures / "seeds").glob("*.gold.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         yield record["id"], analyze_path(fixtures / "seeds" / record["text_file"]), record["gold"], None
-    composed = json.loads((fixtures / "composed" / "composed.gold.json").read_text(encoding="utf-8"))
-    for name, gold in composed.items():
-        gold = {k: v for k, v in gold.items() if k != "notes"}
-        yield name.split(".")[0], analyze_path(fixtures / "composed" / name), gold, None
+    yield from _gold_file_cases(fixtures / "composed", "composed.gold.json")
     pages = json.loads((fixtures / "pages" / "pages.gold.json").read_text(encoding="utf-8"))
     for name, entry in pages.items():
-        path = fixtures / "pages" / name
-        yield name.split("_")[0], analyze_path(path), entry["gold"], entry.get("page")
+        yield name.split("_")[0], analyze_path(fixtures / "pages" / name), entry["gold"], entry.get("page")
 
 
-def run(fixtures: Path = DEFAULT_FIXTURES) -> Report:
+def _case_file(fixtures: Path, case: str) -> Path | None:
+    """The HTML file of a page case (its id is the file name's first part)."""
+    for folder in ("pages", "blind"):
+        for pattern in (f"{case}.html", f"{case}_*.html"):
+            for path in (fixtures / folder).glob(pattern):
+                return path
+    return None
+
+
+def run(fixtures: Path = DEFAULT_FIXTURES, sets: tuple[str, ...] = ("original",)) -> Report:
+    """Score the given sets into one report (``run(sets=SETS)`` is the combined figure)."""
     report = Report()
-    for case, analysis, gold, page_gold in iter_cases(fixtures):
-        score_case(report, case, analysis, gold)
-        if page_gold:
-            page = extract_page(decode_bytes((fixtures / "pages" / _page_file(fixtures, case)).read_bytes()))
-            for name, value in page_gold.items():
-                got = page.fields.get(name)
-                if name.endswith("date") and got:
-                    from .dates import parse_date
-
-                    got = parse_date(got)
-                report.score_scalar(f"page.{name}", case, got, value)
+    for which in sets:
+        for case, analysis, gold, page_gold in iter_cases(fixtures, which):
+            score_case(report, case, analysis, gold)
+            path = _case_file(fixtures, case) if page_gold else None
+            if page_gold and path is not None:
+                page = extract_page(decode_bytes(path.read_bytes()))
+                for name, value in page_gold.items():
+                    got = page.fields.get(name)
+                    if name.endswith("date") and got:
+                        got = parse_date(got)
+                    report.score_scalar(f"page.{name}", case, got, value)
     return report
 
 
-def _page_file(fixtures: Path, case: str) -> str:
-    return next(p.name for p in (fixtures / "pages").glob(f"{case}_*") if p.suffix == ".html")
-
-
-def format_report(report: Report) -> str:
+def format_report(report: Report, misses: bool = True) -> str:
     lines = [f"cases: {report.cases}", "",
              f"{'field':28} {'n':>4} {'prec':>6} {'recall':>7} {'acc':>6}   misses"]
     for name in sorted(report.fields, key=lambda n: (n.startswith("page."), n.startswith("ai_"), n)):
         tally = report.fields[name]
         lines.append(f"{name:28} {tally.total:4d} {tally.precision:6.3f} {tally.recall:7.3f} {tally.accuracy:6.3f}   "
                      f"{len(tally.misses)}")
+    if not misses:
+        return "\n".join(lines)
     lines.append("")
     lines.append("misses (case: got | gold):")
     for name, tally in sorted(report.fields.items()):
@@ -209,8 +234,17 @@ def format_report(report: Report) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all",
+                        help="one set, or all: each set separately, then combined")
     args = parser.parse_args(argv)
-    print(format_report(run(args.fixtures)))
+    chosen = SETS if args.set == "all" else (args.set,)
+    for which in chosen:
+        print(f"=== {which} set ===")
+        print(format_report(run(args.fixtures, (which,))))
+        print()
+    if len(chosen) > 1:
+        print("=== combined ===")
+        print(format_report(run(args.fixtures, chosen), misses=False))
     return 0
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawlers.simulator import SimulatedSites
 from alerts.subscriptions import demo_subscriptions_file
+from crawlers.simulator import SimulatedSites
 from policywatch.demo import SIMULATED_SOURCES_DIR
 from policywatch.embedded_broker import EmbeddedBroker
 from storage.db import make_engine, session_factory

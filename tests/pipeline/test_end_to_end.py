@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from crawlers.simulator import DEMO_REVISION_DOC, DEMO_REVISION_SITE, NEW_PLAN
 from policywatch.demo import DemoScenario
-from policywatch.events import PageFetched, ListEntry
+from policywatch.events import ListEntry, PageFetched
 from policywatch.settings import load_settings
 from storage.db import transaction
 from storage.models import Alert, Delivery, DocumentVersion

@@ -101,7 +101,7 @@ def test_payload_missing_a_field_is_refused() -> None:
     _, value = encode(SAMPLES[1], "test")
     data = json.loads(value)
     del data["data"]["url"]
-    with pytest.raises(EventError, match="invalid policywatch.page.gone payload"):
+    with pytest.raises(EventError, match=r"invalid policywatch\.page\.gone payload"):
         decode(json.dumps(data).encode())
 
 

@@ -36,7 +36,7 @@ def test_invalid_value_error_names_key_and_value(monkeypatch: pytest.MonkeyPatch
 def test_bad_bootstrap_server_is_explained(tmp_path: Path) -> None:
     config = tmp_path / "policywatch.toml"
     config.write_text('[kafka]\nbootstrap_servers = ["localhost"]\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match="kafka.bootstrap_servers: .*'localhost' is not host:port"):
+    with pytest.raises(SettingsError, match=r"kafka\.bootstrap_servers: .*'localhost' is not host:port"):
         load_settings(config)
 
 
