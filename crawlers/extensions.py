@@ -32,8 +32,8 @@ def _jsonable(value: Any) -> Any:
 class StatsDump:
     """Write ``POLICYWATCH_STATS_FILE`` atomically when the spider closes."""
 
-    def __init__(self, crawler: Crawler, path: Path) -> None:
-        self.crawler = crawler
+    def __init__(self, stats: Any, path: Path) -> None:
+        self.stats = stats
         self.path = path
 
     @classmethod
@@ -41,8 +41,8 @@ class StatsDump:
         path = crawler.settings.get("POLICYWATCH_STATS_FILE")
         if not path:
             raise NotConfigured("POLICYWATCH_STATS_FILE not set")
-        extension = cls(crawler, Path(path))
-        # Low priority-ish: connect late so pipelines' close_spider stats are already in.
+        extension = cls(crawler.stats, Path(path))
+        # spider_closed fires after the pipelines closed, so their final stats are in.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
@@ -53,7 +53,7 @@ class StatsDump:
             "reason": reason,
             "lists_complete": complete,
             "detail_urls_listed": len(urls),
-            "stats": _jsonable(self.crawler.stats.get_stats()),
+            "stats": _jsonable(self.stats.get_stats()),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".stats-", suffix=".json")

@@ -157,10 +157,15 @@ class ConditionalGetMiddleware:
         elif isinstance(item, GoneItem):
             self.state.forget(item.url)
 
+    @staticmethod
+    def _key(request: Request) -> str:
+        """State is kept under the URL first requested (the listed URL), across redirects."""
+        return str(request.meta.setdefault("pw_state_key", request.url))
+
     def process_request(self, request: Request) -> None:
         if self.state is None or "pw_kind" not in request.meta:
             return
-        entry = self.state.get(request.url)
+        entry = self.state.get(self._key(request))
         if entry is None or self.state.body(entry) is None:
             return
         if entry.etag and b"If-None-Match" not in request.headers:
@@ -172,7 +177,8 @@ class ConditionalGetMiddleware:
         if self.state is None or "pw_kind" not in request.meta:
             return response
         kind = str(request.meta["pw_kind"])
-        entry = self.state.get(request.url)
+        key = self._key(request)
+        entry = self.state.get(key)
         if response.status == 304 and entry is not None:
             body = self.state.body(entry)
             if body is not None:
@@ -201,10 +207,10 @@ class ConditionalGetMiddleware:
         if entry is not None and entry.sha256 == sha256:
             # Same content: new validators are safe to keep at once; nothing to deliver.
             self.stats.inc_value("policywatch/unchanged_by_hash")
-            self.state.commit(request.url, new)
+            self.state.commit(key, new)
             return response.replace(flags=[*response.flags, UNCHANGED_FLAG])
         if kind == "list":
-            self.state.commit(request.url, new)
+            self.state.commit(key, new)
         else:
-            self.state.stage(request.url, new)
+            self.state.stage(key, new)
         return response

@@ -61,8 +61,9 @@ def to_event(item: Any) -> Payload:
 class BusPipeline:
     """Publishes items as events; configured by POLICYWATCH_BOOTSTRAP and POLICYWATCH_TOPIC_PREFIX."""
 
-    def __init__(self, crawler: Crawler, bootstrap: tuple[str, ...], topic_prefix: str, send_timeout_s: float) -> None:
-        self.crawler = crawler
+    crawler: Crawler
+
+    def __init__(self, bootstrap: tuple[str, ...], topic_prefix: str, send_timeout_s: float) -> None:
         self.config = BusConfig(bootstrap_servers=bootstrap, topic_prefix=topic_prefix)
         self.send_timeout_s = send_timeout_s
         self.connect_timeout_s = 3.0
@@ -78,12 +79,13 @@ class BusPipeline:
                 "(use -s POLICYWATCH_BOOTSTRAP=host:port -s POLICYWATCH_TOPIC_PREFIX=pw, or -o items.jl)"
             )
             raise NotConfigured("POLICYWATCH_BOOTSTRAP not set")
-        return cls(
-            crawler,
+        pipeline = cls(
             bootstrap,
             crawler.settings.get("POLICYWATCH_TOPIC_PREFIX", "pw"),
             crawler.settings.getfloat("POLICYWATCH_SEND_TIMEOUT", 30.0),
         )
+        pipeline.crawler = crawler  # for stats and for closing the crawl on a failed publish
+        return pipeline
 
     def _source_name(self) -> str:
         spider = self.crawler.spider

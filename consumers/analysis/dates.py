@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
-CN_NUM = "〇○零Ｏ一二三四五六七八九十"
+CN_NUM = "〇○零Ｏ0O一二三四五六七八九十"  # 二0二四年: an ASCII zero or letter O mixed in
 
 DATE_CN = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 DATE_CN_NUMERAL = re.compile(rf"(?P<y>[{CN_NUM}]{{4}})\s*年\s*(?P<m>[{CN_NUM}]{{1,3}})\s*月\s*(?P<d>[{CN_NUM}]{{1,3}})\s*日")

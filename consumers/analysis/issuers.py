@@ -21,13 +21,17 @@ _DATE_LINE = re.compile(
     + r")\s*(?:[^()（）]{0,40}通过|印发|发布|签发)?\s*[)）]?$"
 )
 _ORG_THEN_DATE = re.compile(
-    r"^(?P<orgs>[\u4e00-\u9fff()（）]{2,40}(?:\s+[\u4e00-\u9fff()（）]{2,40}){0,4})\s{2,}(?P<date>"
+    r"^(?P<orgs>[\u4e00-\u9fff()（）]{2,40}(?:\s+[\u4e00-\u9fff()（）]{2,40}){0,4})\s+(?P<date>"
     + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern) + r")$"
 )
 _RECIPIENTS = re.compile(r"^各.{1,120}[:：]$|印发给你们|现予印发|现印发|请认真|请结合实际|请遵照")
-NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国人民银行|海关总署|中华人民共和国)|"
-                      r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)等[一二三四五六七八九十两\d]{1,3}个?(?:部门|部委)$|"
-                       r"^(?![省市区县州])[\u4e00-\u9fff]{1,12}(?:部|总局|总署)(?:办公厅|[\u4e00-\u9fff]{1,6}司)?$")
+# Central bodies: by prefix (国家…, 中国…), by national suffix (…部, …总局) with no local prefix (市场监管总局
+# starts with 市 but 市场 is not 市), and the regulators usually signed by short name (证监会, 民航局 …).
+_LOCAL_PREFIX = r"(?!省|区|县|州|市(?!场))"
+NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国|国家|最高人民|中国(?!共产党)|海关总署|中华人民共和国|共青团中央)|"
+                      r"^(?:证监会|银保监会|银监会|保监会|民航局|外汇局|金融监管总局)$|"
+                      rf"^{_LOCAL_PREFIX}[\u4e00-\u9fff]{{1,12}}(?:部|总局|总署)等[一二三四五六七八九十两\d]{{1,3}}个?(?:部门|部委)$|"
+                      rf"^{_LOCAL_PREFIX}[\u4e00-\u9fff]{{1,12}}(?:部|总局|总署)(?:办公厅|[\u4e00-\u9fff]{{1,6}}司)?$")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
 
 
@@ -150,5 +154,8 @@ def headline_issuers(doc: Doc, limit: int) -> list[str]:
 
 
 def is_national(names: list[str]) -> bool:
-    """国务院, its ministries (…部, …总局) and central party bodies — and no place name in front."""
-    return bool(names) and all(NATIONAL.match(squash(n)) and region_at_start(squash(n)) is None for n in names)
+    """国务院, its ministries (…部, …总局) and central party bodies — and no place name in front of any issuer
+    (a joint national document may add a body the pattern does not know, such as a central SOE)."""
+    keys = [squash(n) for n in names]
+    return (any(NATIONAL.match(k) for k in keys)
+            and all(region_at_start(k) is None for k in keys))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import DATE_CN, add_years_minus_day, parse_date
+from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
 from .issuers import (
     ORG_SUFFIX,
     find_signature,
@@ -31,13 +31,20 @@ GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若�
           "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策")
 _GENRE_END = re.compile(r"(?:" + "|".join(GENRES) + r")(?:\s*[(（][^()（）]{0,20}[)）])?$")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
+
+
+def ends_with_genre(text: str) -> bool:
+    """True when ``text`` ends like a document title (…的通知, …行动方案, …办法（试行）)."""
+    return bool(_GENRE_END.search(text.strip()))
+
+
 _NOTICE = re.compile(
     r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)?\s*"
     r"关于(?P<verb>印发|转发|颁布|颁发|发布|公布|下发|批转)?(?P<x>.+?)的(?:通知|决定)$"
 )
-_FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…意见的通知
-    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)\s*(?P<verb>转发|批转)"
-    r"(?P<x>[^《》]{4,}?)的通知$"
+_FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…意见的通知 / 长春市人民政府办公厅印发…计划的通知
+    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)\s*(?P<verb>转发|批转|印发)"
+    r"(?P<x>[^《》]{4,}?|《[^》]{4,}》)的通知$"
 )
 _NOTICE_SEARCH = re.compile(
     rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)《(?P<x>[^》]{{2,100}})》的通知"
@@ -49,7 +56,8 @@ _PERIOD = re.compile(
     r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～－]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?"
 )
 _PERIOD_BODY = re.compile(r"(?:规划期|实施期限|实施期|规划期限|执行期限|执行期|行动期限|期限)\s*(?:为|是|:|：)?\s*"
-                          r"(?:自\s*)?" + _PERIOD.pattern)
+                          r"(?:自\s*)?(?:" + _PERIOD.pattern + r"|(?P<a2>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+                          r"\s*(?:[-—–~～－]+|至|到)\s*(?P<b2>(?:19|20)\d{2})\s*年)")
 _DOC_NO_TRIM = re.compile(r"^.*?(?:文号|字号|编号|根据|按照|依据|贯彻|落实|印发|转发|通知|意见|方案|规划|计划|号)")
 _NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
@@ -128,8 +136,10 @@ def _match_notice(text: str) -> tuple[str, str] | None:
     if match and _looks_like_notice(match):
         return (match["issuer"] or "").strip(), _x_of_notice(match["x"])
     match = _FORWARD.match(text)
-    if match and all(is_org(t) for t in match["issuer"].split()) and _GENRE_END.search(match["x"]):
-        return match["issuer"].strip(), match["x"].strip()
+    if match and all(is_org(t) for t in match["issuer"].split()):
+        x = _strip_wrapping(match["x"])
+        if _GENRE_END.search(x):
+            return match["issuer"].strip(), x
     return None
 
 
@@ -190,6 +200,28 @@ def _printed_title(doc: Doc, x: str, limit: int) -> str | None:
     return None
 
 
+def _loose(text: str) -> str:
+    """Comparison form that ignores 的 and quotes: notice titles drop 的 (转发…关于加快…实施意见的通知)."""
+    return squash(text).translate(_QUOTES).replace("的", "")
+
+
+def _forwarded_heading(doc: Doc, x: str, limit: int) -> str | None:
+    """A forwarded document (转发 X部门关于…意见的通知) printed under its own heading line (关于…的意见, the
+    department on the next line): that heading is its title as printed, not the notice's paraphrase."""
+    head, sep, rest = x.partition("关于")
+    if not sep or not head or not is_org(head.strip()):
+        return None
+    key = _loose(sep + rest)
+    for start, end in doc.line_spans:
+        if start > limit + 400:
+            break
+        line = doc.m[start:end].strip()
+        if line.startswith("关于") and _loose(line) == key:
+            lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+            return _strip_wrapping(doc.cut(start + lead, start + lead + len(line)))
+    return None
+
+
 def _is_region_name(text: str) -> bool:
     found = region_at_start(text)
     return found is not None and found[1] == len(text)
@@ -220,7 +252,7 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
         if inline and (inline["issuer"] is None or is_org(inline["issuer"])):
             return doc.cut(inline.start(), inline.end()).strip()
         return None
-    printed = _printed_title(doc, x, limit)
+    printed = _forwarded_heading(doc, x, limit) or _printed_title(doc, x, limit)
     if printed:
         return printed
     # cut x from the original when it occurs verbatim in the matching form
@@ -272,38 +304,68 @@ def find_period(title: str | None, text: str) -> dict[str, int] | None:
     for source, pattern in ((squash(title) if title else "", _PERIOD), (text[:6000], _PERIOD_BODY)):
         match = pattern.search(source)
         if match:
-            a, b = int(match["a"]), int(match["b"])
+            a = int(match["a"] or match.groupdict().get("a2") or 0)
+            b = int(match["b"] or match.groupdict().get("b2") or 0)
             if a < b <= a + 20:
                 return {"start": a, "end": b}
     return None
 
 
+# The genres of the labeling convention, longest first; a title ending in anything else is 其他 — the
+# convention matches the end of the title (指导意见 → 意见, 实施办法 → 办法, 紧急通知 → 通知), so 工作方案,
+# 实施细则, 工作计划 or a bare 方案 / 计划 are not promoted to a listed genre. 若干政策 is the one synonym
+# kept (→ 政策措施, as labeled in composed/c10).
+_GENRE_ENDINGS = (("规划纲要", "规划"), ("行动计划", "行动计划"), ("行动方案", "行动方案"), ("实施意见", "实施意见"),
+                  ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"), ("若干政策", "政策措施"),
+                  ("意见", "意见"),
+                  ("规划", "规划"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定"))
+
+
 def doc_type_of(title: str | None) -> str | None:
+    """The genre named at the end of the policy's own title (a trailing period in parentheses ignored)."""
     if not title:
         return None
     core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", squash(title).translate(_QUOTES)).rstrip("》")
-    for ending, genre in (("行动计划", "行动计划"), ("行动方案", "行动方案"), ("实施意见", "实施意见"),
-                          ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"),
-                          ("意见", "意见"), ("规划", "规划"), ("规划纲要", "规划"), ("纲要", "规划"),
-                          ("工作计划", "其他"), ("计划", "行动计划"), ("工作方案", "实施方案"), ("方案", "实施方案"),
-                          ("措施", "若干措施"), ("若干政策", "政策措施"), ("政策", "政策措施"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定")):
+    for ending, genre in _GENRE_ENDINGS:
         if core.endswith(ending):
             return genre
     return "其他"
 
 
+_ANY_DATE = "(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern) + ")"
+_IN_FORCE = r"(?:施行|实施|执行|生效|试行|有效)"
+# 自A起至B止施行 / 有效期为A至B / 执行期限自A至B: a validity window gives both dates
+_WINDOW = re.compile(
+    rf"(?:有效期|执行期|施行期|执行期限|有效期限)\s*(?:为|是|:|：)?\s*(?:自|从)?\s*(?P<a>{_ANY_DATE})\s*起?\s*"
+    rf"(?:至|到|—|-|~)\s*(?P<b>{_ANY_DATE})\s*止?"
+    rf"|(?:自|从)\s*(?P<c>{_ANY_DATE})\s*起?\s*(?:至|到)\s*(?P<d>{_ANY_DATE})\s*止?\s*{_IN_FORCE}"
+)
+_FROM = re.compile(rf"自\s*({_ANY_DATE})\s*起\s*(?:施行|实施|执行|生效|试行)")
+_UNTIL = re.compile(rf"有效期(?:至|到|截至|截止到?)\s*({_ANY_DATE}|(?:19|20)\d{{2}}\s*年\s*(?:底|末))")
+_YEARS = re.compile(r"有效期(?:为)?\s*([1-9一二两三四五六七八九十])\s*年")
+
+
 def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str | None]:
+    """Effective and expiry dates from the 施行 / 有效期 clauses (自…起施行, 有效期至…, 有效期N年, 自…起至…止)."""
     effective = expiry = None
-    match = re.search(r"自\s*(" + DATE_CN.pattern + r")\s*起\s*(?:施行|实施|执行|生效|试行)", text)
+    window = _WINDOW.search(text)
+    if window:
+        effective = parse_date(window["a"] or window["c"])
+        expiry = parse_date(window["b"] or window["d"])
+        if effective and expiry and expiry > effective:
+            return effective, expiry
+        effective = expiry = None
+    match = _FROM.search(text)
     if match:
         effective = parse_date(match.group(1))
     elif re.search(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效|试行)", text):
         effective = issue_date
-    match = re.search(r"有效期(?:至|到|截至|截止到?)\s*(" + DATE_CN.pattern + ")", text)
+    match = _UNTIL.search(text)
     if match:
-        expiry = parse_date(match.group(1))
+        year_end = re.fullmatch(r"((?:19|20)\d{2})\s*年\s*[底末]", match.group(1))
+        expiry = f"{year_end.group(1)}-12-31" if year_end else parse_date(match.group(1))
     else:
-        match = re.search(r"有效期(?:为)?\s*([1-9一二两三四五六七八九十])\s*年", text)
+        match = _YEARS.search(text)
         if match and effective:
             digit = match.group(1).replace("两", "二")
             years = int(digit) if digit.isdigit() else "一二三四五六七八九十".index(digit) + 1

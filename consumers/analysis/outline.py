@@ -173,6 +173,8 @@ def attachments(text: str) -> list[str]:
             item = _ATTACHMENT_ITEM.match(rest)
             found.append((item["rest"] if item else rest).strip())
         for follow in lines[i + 1:i + 20]:
+            if not follow.strip():  # pages render each <p> as a paragraph: items are blank-line separated
+                continue
             item = _ATTACHMENT_ITEM.match(follow)
             if not item or len(item["rest"]) > 60 or re.search(r"[。；;]", item["rest"]):
                 break

@@ -16,6 +16,7 @@ import lxml.html
 from lxml import etree
 
 from .fields import parse_fields
+from .metadata import ends_with_genre
 from .normalize import fold_width, matching_form
 
 _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -31,6 +32,8 @@ _TITLE_SELECTORS = (".detail-article-title h2", ".article-title", ".article_titl
                     ".article h2")
 _DOC_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z|txt|ceb)(?:$|[?#])", re.I)
 _TITLE_SUFFIX = re.compile(r"\s*(?:_{1,2}|-{1,2}|\||—)\s*")
+# Title holders of CMS templates without a known class: .bt, .tit, .xl_title, #title … (checked by content)
+_TITLE_LIKE = ("h1", "h2", "[class*=title]", "[class*=tit]", "[class*=bt]", "[id*=title]", "strong")
 
 
 @dataclass
@@ -130,8 +133,13 @@ def _page_title(root: etree._Element, meta: dict[str, str], fields: dict[str, st
             text = _render(el).replace("\n", "").strip()
             if 4 <= len(text) <= 120:
                 return text
-    # <title> is "doc title_site name" or "site name - doc title": the longest part is the document's
+    # <title> is "doc title_site name" or "site name - doc title": the longest part is the document's —
+    # unless it is only the site's name (武侯区人民政府) and a heading on the page reads like a title
     parts = [p.strip() for p in _TITLE_SUFFIX.split(title_tag) if p.strip()]
+    if not (parts and ends_with_genre(max(parts, key=len))):
+        heading = _title_like_element(root)
+        if heading:
+            return heading
     if parts and len(max(parts, key=len)) >= 6:
         return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", max(parts, key=len))
     for el in _select(root, "h1"):
@@ -139,6 +147,18 @@ def _page_title(root: etree._Element, meta: dict[str, str], fields: dict[str, st
         if 6 <= len(text) <= 120:
             return text
     return hints.get("list_title") or (parts[0] if parts else None)
+
+
+def _title_like_element(root: etree._Element) -> str | None:
+    """The first heading-like element whose text ends like a document title and is not a link (a related list)."""
+    for selector in _TITLE_LIKE:
+        for el in _select(root, selector):
+            if any(anc.tag in ("a", "li") for anc in el.iterancestors()) or el.tag in ("a", "li"):
+                continue
+            text = _render(el).replace("\n", "").strip()
+            if 6 <= len(text) <= 150 and ends_with_genre(text):
+                return text
+    return None
 
 
 def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) -> Page:

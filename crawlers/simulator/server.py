@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from crawlers.simulator.sites import (
@@ -34,9 +33,9 @@ from crawlers.simulator.sites import (
     seed_documents,
 )
 
-ErrorMode = Literal["slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop"]
-ERROR_MODES: tuple[str, ...] = ("slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop")
-Target = Literal["list", "detail", "attachment", "all"]
+ERROR_MODES: tuple[str, ...] = (
+    "slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop", "moved",
+)
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\n"
 
@@ -362,6 +361,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(self.sites.slow_seconds)
         elif mode in ("500", "404"):
             reply = _Reply(int(mode), f"<html><body>{mode} error</body></html>".encode(), kind=reply.kind)
+        elif mode == "moved" and "moved=1" not in parts.query:
+            # A permanent move that ends: 301 to the same page with ?moved=1, served normally.
+            self._send(parts.path, 301, b"", "text/html", {"Location": parts.path + "?moved=1"}, conditional)
+            return
         elif mode == "redirect_loop":
             target = parts.path + ("" if "loop=1" in parts.query else "?loop=1")
             self._send(parts.path, 302, b"", "text/html", {"Location": target}, conditional)

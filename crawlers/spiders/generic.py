@@ -226,7 +226,7 @@ class GenericSpider(scrapy.Spider):
         kind = response.meta["pw_kind"]
         if response.status in GONE_STATUSES:
             yield GoneItem(
-                source_id=self.source.id, url=response.request.url if response.request else response.url,
+                source_id=self.source.id, url=str(response.meta.get("pw_state_key", response.url)),
                 status=response.status, reason=f"HTTP {response.status}", observed_at=_now(),
             )
             return
@@ -242,7 +242,7 @@ class GenericSpider(scrapy.Spider):
         link: ListLink = response.meta["pw_link"]
         item = PageItem(
             source_id=self.source.id,
-            url=response.request.url if response.request else response.url,
+            url=link.url,  # the listed URL: the document's identity, whatever it redirects to
             final_url=response.url,
             status=response.status,
             fetched_at=_now(),
@@ -290,7 +290,8 @@ class GenericSpider(scrapy.Spider):
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
         item: PageItem = response.meta["pw_item"]
-        record = extract_attachment(response.url, response.meta["pw_name"], response.body)
+        url = str(response.meta.get("pw_state_key", response.url))
+        record = extract_attachment(url, response.meta["pw_name"], response.body)
         record["warc_record"] = response.meta.get("pw_warc_record", "")
         if record["status"] != "extracted":
             self.crawler.stats.inc_value("policywatch/attachment_text_failures")

@@ -1,11 +1,14 @@
 import json
 
-from consumers.analysis.evaluate import METADATA_FIELDS, format_report, run
+import pytest
+
+from consumers.analysis.evaluate import METADATA_FIELDS, SETS, format_report, main, run
 
 
-def test_eval_figures_stay_above_thresholds(fixtures_dir):
-    report = run(fixtures_dir)
-    assert report.cases >= 40
+@pytest.mark.parametrize(("which", "minimum"), [("original", 40), ("blind", 20)])
+def test_eval_figures_stay_above_thresholds(fixtures_dir, which, minimum):
+    report = run(fixtures_dir, (which,))
+    assert report.cases >= minimum
     for name in METADATA_FIELDS:
         tally = report.fields[name]
         assert tally.total > 0, name
@@ -20,3 +23,11 @@ def test_copied_labeled_texts_match_the_shared_material(shared_dir, fixtures_dir
         assert json.loads(copy.read_text(encoding="utf-8")) == json.loads(path.read_text(encoding="utf-8"))
     for path in sorted((shared_dir / "seeds").glob("*.txt")):
         assert (fixtures_dir / "seeds" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_make_eval_reports_each_set_and_the_combined_figures(fixtures_dir, capsys):
+    assert main(["--fixtures", str(fixtures_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "=== original set ===" in out and "=== blind set ===" in out and "=== combined ===" in out
+    combined = run(fixtures_dir, SETS)
+    assert combined.cases == run(fixtures_dir, ("original",)).cases + run(fixtures_dir, ("blind",)).cases

@@ -67,3 +67,21 @@ def test_ambiguous_issuer_district_is_placed_by_its_parent_named_in_the_text():
 def test_district_renamed_after_the_table_keeps_its_written_name():
     ref = lookup("临安区")
     assert ref is not None and ref.district == "临安区" and ref.city == "杭州市" and ref.level == "district"
+
+
+def test_current_table_knows_units_created_or_renamed_after_2016():
+    assert lookup("临安区").code == "330112" and lookup("临安区").city == "杭州市"
+    assert lookup("库车市").city == "阿克苏地区" and lookup("库车市").level == "district"
+    assert lookup("深圳市龙华区").code == "440309"
+
+
+def test_old_names_still_resolve_for_older_documents():
+    old = lookup("临安市")
+    assert old is not None and (old.province, old.city, old.district) == ("浙江省", "杭州市", "临安市")
+    assert lookup("章丘市").city == "济南市"
+    assert lookup("临安") == lookup("临安区")  # a short name prefers the current unit
+
+
+def test_short_place_name_followed_by_a_ministry_suffix_is_not_a_place():
+    assert region_at_start("公安部") is None
+    assert region_at_start("公安县人民政府")[0].district == "公安县"

@@ -198,3 +198,18 @@ def test_pagination_without_a_page_count_reads_until_a_page_is_missing(
         assert len(inventories[0]["seen_urls"]) == 6
     else:  # the source says its lists show only the newest documents: never claim completeness
         assert inventories == []
+
+
+def test_redirected_document_keeps_its_listed_url_and_recrawls_unchanged(sim, crawl, read_events, events_of):
+    sim.inject_error("minhang", "moved", target="all")
+    first = crawl("sim-minhang")
+    second = crawl("sim-minhang")
+
+    assert first.ok and second.ok, (first.error, second.error)
+    assert (first.stats["published"], second.stats["published"]) == (1, 0)
+    events = read_events()
+    [page] = events_of(events, "page.fetched")
+    listed = sim.document_url("minhang", "2018084")
+    assert page["url"] == listed and page["final_url"] == listed + "?moved=1"
+    assert all(inv["seen_urls"] == [listed] for inv in events_of(events, "source.crawled"))
+    assert {a["status"] for a in page["attachments"]} == {"extracted"}

@@ -160,3 +160,21 @@ def test_relative_links_resolve_against_the_page_url():
     source = TEST_SOURCES["jiangsu-gxt"]
     page = parse_list(source, "https://x.gov.cn/col/a/index.html", f"<record><![CDATA[{html}]]></record>")
     assert page.links[0].url == urljoin("https://x.gov.cn/col/a/index.html", "../t20240101_1.html")
+
+
+@pytest.mark.parametrize(
+    ("index_no", "title", "issue_date"),
+    [
+        ("000019705/2025-000316", "国家能源局综合司关于同意文登上库坝等19座水电站大坝安全注册登记的复函", "2025-09-25"),
+        ("000019705/2025-000315", "国家能源局关于印发《加快推进能源行业信用体系建设高质量发展行动方案》的通知", "2025-10-09"),
+    ],
+)
+def test_nea_information_table_fields_are_found_with_default_hints(shared_dir, index_no, title, issue_date):
+    from consumers.analysis.page import extract_page
+
+    records = json.loads(realpage(shared_dir, "dev11").read_text("utf-8"))
+    [record] = [r for r in records if index_no in r["body_html"]]
+    page = extract_page(record["body_html"], record["url"], {})
+    assert (page.fields.get("index_no"), page.fields.get("publisher")) == (index_no, "国家能源局")
+    assert page.fields.get("issue_date") == issue_date
+    assert page.title == title

@@ -1,0 +1,90 @@
+"""Rules added after the blind set (tests/fixtures/analysis/blind): each test writes its own small text,
+different from the fixture that revealed the gap, so the rule is checked rather than the fixture."""
+
+from consumers.analysis import analyze
+from consumers.analysis.metadata import doc_type_of
+from consumers.analysis.outline import attachments
+
+
+def _notice(body_tail: str, date: str = "2024年3月1日") -> str:
+    return ("某某市人民政府关于印发某某市数据要素市场化配置改革若干措施的通知\n某政发〔2024〕3号\n"
+            "各区人民政府，市政府各部门：\n现将《某某市数据要素市场化配置改革若干措施》印发给你们。\n"
+            f"某某市人民政府\n{date}\n某某市数据要素市场化配置改革若干措施\n一、总则\n{body_tail}\n")
+
+
+def test_validity_window_gives_effective_and_expiry_dates():
+    for clause in ("本措施自2024年4月1日起至2027年3月31日止施行。", "本措施有效期为2024年4月1日至2027年3月31日。",
+                   "本措施执行期限自2024年4月1日至2027年3月31日。"):
+        analysis = analyze(_notice(clause))
+        assert (analysis.effective_date, analysis.expiry_date) == ("2024-04-01", "2027-03-31"), clause
+
+
+def test_expiry_at_year_end_and_plan_period_with_full_dates():
+    analysis = analyze(_notice("实施期限为2024年7月1日至2027年6月30日。本措施自印发之日起施行，有效期至2027年底。"))
+    assert analysis.effective_date == "2024-03-01" and analysis.expiry_date == "2027-12-31"
+    assert analysis.period == {"start": 2024, "end": 2027}
+
+
+def test_chinese_numeral_date_with_an_ascii_zero_is_a_signature_date():
+    analysis = analyze(_notice("略。", date="二0二四年三月一日"))
+    assert analysis.issue_date == "2024-03-01" and analysis.issuers == ["某某市人民政府"]
+
+
+def test_signature_and_date_on_one_line_with_a_single_space():
+    text = ("某某县人民政府关于做好防汛工作的通知\n各乡镇人民政府：\n现就有关事项通知如下：\n一、落实责任。\n"
+            "某某县人民政府 2023年6月2日\n")
+    assert analyze(text).issue_date == "2023-06-02"
+
+
+def test_notice_title_without_guanyu_is_a_covering_notice():
+    text = ("沈阳市人民政府办公室印发沈阳市低空经济发展行动计划（2025—2027年）的通知\n沈政办发〔2025〕2号\n"
+            "各区、县（市）人民政府：\n现将《沈阳市低空经济发展行动计划（2025—2027年）》印发给你们。\n")
+    analysis = analyze(text)
+    assert analysis.notice_title.startswith("沈阳市人民政府办公室印发")
+    assert analysis.title == "沈阳市低空经济发展行动计划(2025—2027年)" and analysis.doc_type == "行动计划"  # NFKC folds （）
+
+
+def test_forwarded_document_printed_under_its_own_heading_keeps_that_heading():
+    text = ("某某市人民政府办公室转发市教育局关于推进中小学课后服务工作实施意见的通知\n某政办发〔2022〕8号\n"
+            "各区人民政府：\n市教育局《关于推进中小学课后服务工作的实施意见》已经市政府同意，现转发给你们。\n"
+            "某某市人民政府办公室\n2022年3月2日\n关于推进中小学课后服务工作的实施意见\n市教育局\n一、总体要求\n")
+    analysis = analyze(text)
+    assert analysis.title == "关于推进中小学课后服务工作的实施意见" and analysis.doc_type == "实施意见"
+
+
+def test_doc_type_is_a_listed_genre_only_when_the_title_ends_with_it():
+    assert doc_type_of("某市森林防火工作方案") == "其他"
+    assert doc_type_of("某区支持人工智能产业发展实施细则") == "其他"
+    assert doc_type_of("某省人工智能伦理审查管理办法（试行）") == "办法"
+    assert doc_type_of("某市加快人工智能产业发展若干政策") == "政策措施"
+    assert doc_type_of("某省数字经济发展规划纲要") == "规划"
+
+
+def test_national_bodies_named_short_are_national_and_never_places():
+    text = ("公安部 市场监管总局关于开展打击假冒伪劣专项行动的通知\n公通字〔2024〕9号\n各省、自治区、直辖市公安厅（局）：\n"
+            "一、目标\n")
+    analysis = analyze(text)
+    assert analysis.admin_level == "national" and analysis.region is None
+    caac = analyze("民航局关于印发《民航安全生产规划》的通知\n民航发〔2023〕3号\n各地区管理局：\n")
+    assert caac.admin_level == "national"
+
+
+def test_smart_sector_title_is_borderline():
+    text = "交通运输部关于印发《智慧港口建设指南》的通知\n交水发〔2023〕5号\n各省级交通运输主管部门：\n推广大数据、人工智能等技术。\n"
+    assert analyze(text).ai.label == "borderline"
+
+
+def test_attachment_items_separated_by_blank_lines_are_all_listed():
+    text = "现印发给你们。\n\n附件：1.重点项目清单\n\n2.应用场景清单\n\n某市人民政府\n"
+    assert attachments(text) == ["重点项目清单", "应用场景清单"]
+
+
+def test_page_without_known_title_container_takes_the_heading_that_reads_like_a_title():
+    html = ("<html><head><title>某某区人民政府</title></head><body>"
+            "<ul><li><a>某某区人民政府关于调整区级机构的通知</a></li></ul>"
+            "<div class='bt'>某某区人民政府办公室关于印发某某区养老服务提升实施方案的通知</div>"
+            "<div class='zw'><p>各街道办事处：</p><p>《某某区养老服务提升实施方案》已经区政府同意，现印发给你们，请认真贯彻落实。</p>"
+            "<p>某某区人民政府办公室</p><p>2024年5月6日</p></div></body></html>")
+    analysis = analyze(html=html)
+    assert analysis.notice_title == "某某区人民政府办公室关于印发某某区养老服务提升实施方案的通知"
+    assert analysis.title == "某某区养老服务提升实施方案"
