@@ -1,6 +1,6 @@
 """Analysis throughput vs jieba tokenization alone, on the same texts in the same run.
 
-Texts: the five seed plans and the 25 labeled excerpts (tests/fixtures/analysis). Both sides are warmed
+Texts: the five seed plans, the 25 labeled excerpts and the plain-text blind cases (tests/fixtures/analysis). Both sides are warmed
 up first (jieba's dictionary load and our user dictionary are one-off costs, not throughput). The ratio
 ours/baseline is time per character; the budget is ≤ 3 (analysis within 3× of tokenization).
 """
@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "anal
 def _texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
     texts += [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((FIXTURES / "labeled").glob("d*.json"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "blind").glob("b*.txt"))]
     return texts
 
 

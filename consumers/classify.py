@@ -64,12 +64,24 @@ class ClassifyStage:
             hints["list_date"] = page.list_entry.date
         if page.region_hint:
             hints["region"] = page.region_hint
-        analysis = analyze(html=page.html, url=page.final_url or page.url, hints=hints)
-        text = analysis.text
-        if not text.strip():
-            raise EmptyDocument(f"no body text extracted from {page.url}")
+        url = page.final_url or page.url
+        analysis = analyze(html=page.html, url=url, hints=hints)
         data = analysis.to_dict()
         data.pop("text", None)  # the text travels once, beside the analysis
+        text = analysis.text
+        appendix = _attachment_texts(page.attachments)
+        if appendix:
+            # Often the page is only the covering notice and the plan itself is the attached PDF/DOCX:
+            # read both together, keeping what the page (and its 信息公开 table) said about itself.
+            text = f"{text}\n\n{appendix}"
+            combined = analyze(text=text, url=url, hints=hints).to_dict()
+            combined.pop("text", None)
+            data = {**combined, **{k: data[k] for k in PAGE_FIELDS if data.get(k)}}
+        data["attachments"] = [
+            {k: a.get(k, "") for k in ("name", "url", "kind", "status")} for a in page.attachments
+        ]
+        if not text.strip():
+            raise EmptyDocument(f"no body text extracted from {page.url}")
         title = data.get("title") or page.list_entry.title or page.url
         return DocumentUnderstood(
             source_id=page.source_id,
@@ -82,3 +94,19 @@ class ClassifyStage:
             body_sha256=page.body_sha256,
             warc_record=page.warc_record,
         )
+
+
+# What the detail page states about itself wins over what the attachments' text suggests.
+PAGE_FIELDS = (
+    "title", "notice_title", "doc_number", "issuers", "issue_date", "publish_date",
+    "effective_date", "expiry_date", "admin_level", "doc_type",
+)
+
+
+def _attachment_texts(attachments: list[dict[str, str]]) -> str:
+    parts = [
+        f"附件：{a.get('name') or a.get('url', '')}\n{a['text'].strip()}"
+        for a in attachments
+        if a.get("status") == "extracted" and (a.get("text") or "").strip()
+    ]
+    return "\n\n".join(parts)

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from crawlers.catalog import SourceError
 from policywatch.errors import PolicywatchError
 from policywatch.logs import configure_logging
 from policywatch.settings import Settings, SettingsError, describe_settings, load_settings
@@ -52,7 +53,7 @@ def run(obj: Context) -> None:
     settings = obj.settings()
     try:
         Daemon(settings).run_forever()
-    except PolicywatchError as exc:
+    except (PolicywatchError, SourceError) as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -80,7 +81,7 @@ def demo(obj: Context, keep: bool) -> None:
         configure_logging(settings.logging.model_copy(update={"level": "WARNING"}))
     try:
         ok = run_demo(settings, keep=keep, out=sys.stdout)
-    except PolicywatchError as exc:
+    except (PolicywatchError, SourceError) as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     if not ok:
         raise click.ClickException("the demo's checks failed (see above)")

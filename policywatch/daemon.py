@@ -96,8 +96,9 @@ class Daemon:
 
     def stop(self) -> None:
         log.info("stopping: finishing in-flight work")
+        self.pipeline.stopping.set()  # running crawls end within seconds, as "cancelled"
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=True)
         self.pipeline.stop()
         if self.web is not None:
             self.web.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +64,8 @@ class Pipeline:
         self.store_stage: StoreStage | None = None
         self.deliverer: Deliverer | None = None
         self.sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
+        # Set on shutdown: running crawls stop within seconds (outcome "cancelled").
+        self.stopping = threading.Event()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -114,6 +117,7 @@ class Pipeline:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         for runner in self.runners:
             runner.stop()
         if self.producer is not None:
@@ -145,6 +149,7 @@ class Pipeline:
             bootstrap=",".join(self.bus.bootstrap_servers),
             topic_prefix=self.bus.topic_prefix,
             timeout_s=self.settings.crawl.crawl_timeout_seconds,
+            stop_event=self.stopping,
         )
         with transaction(self.factory) as session:
             run = session.get(CrawlRun, run_id)

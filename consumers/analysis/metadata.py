@@ -109,7 +109,9 @@ def _strip_wrapping(text: str) -> str:
 
 def _looks_like_notice(match: re.Match[str]) -> bool:
     x = match["x"]
-    if match["verb"] is None and "《" not in x:
+    if match["verb"] is None and not re.fullmatch(r"\s*《[^《》]+》\s*", x):
+        # without 印发/转发 only 关于《X》的通知 covers X; 关于公开征求《X》意见的通知 or 关于做好《X》实施工作的
+        # 通知 is a notice in its own right that cites X
         return False
     if match["issuer"] and not all(is_org(t) for t in match["issuer"].split()):
         return False

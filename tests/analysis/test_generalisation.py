@@ -88,3 +88,10 @@ def test_page_without_known_title_container_takes_the_heading_that_reads_like_a_
     analysis = analyze(html=html)
     assert analysis.notice_title == "某某区人民政府办公室关于印发某某区养老服务提升实施方案的通知"
     assert analysis.title == "某某区养老服务提升实施方案"
+
+
+def test_notice_that_only_cites_a_titled_document_is_itself_the_document():
+    for headline in ("某某市发展改革委关于公开征求《某某市公共数据授权运营管理办法(征求意见稿)》意见的通知",
+                     "某某区人民政府办公室关于认真学习贯彻《某某省优化营商环境条例》的通知"):
+        analysis = analyze(f"{headline}\n各有关单位：\n现将有关事项通知如下：\n一、工作要求\n")
+        assert analysis.title == headline and analysis.notice_title is None and analysis.doc_type == "通知"
