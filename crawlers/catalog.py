@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from policywatch.tables import render_table
 
 if TYPE_CHECKING:
     from policywatch.settings import Settings
@@ -312,20 +313,6 @@ def source_rows(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
         }
         for source in sources
     ]
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def render_table(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
-    """A plain text table that lines up with Chinese (double-width) characters."""
-    widths = {c: max([_width(c), *(_width(row.get(c, "")) for row in rows)]) for c in columns}
-    lines = ["  ".join(c + " " * (widths[c] - _width(c)) for c in columns)]
-    lines.append("  ".join("-" * widths[c] for c in columns))
-    for row in rows:
-        lines.append("  ".join(row.get(c, "") + " " * (widths[c] - _width(row.get(c, ""))) for c in columns))
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def list_sources_table(dirs: Iterable[Path | str], simulator_url: str = "") -> str:

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_SECONDS = 10.0
+# On daemon shutdown the crawl is dropped anyway (its pages are fetched again next time): be quick.
+CANCEL_GRACE_SECONDS = 2.0
 POLL_SECONDS = 0.2
 LOG_TAIL_CHARS = 2000
 
@@ -155,13 +157,14 @@ def run_crawl(
             process = subprocess.Popen(
                 command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
                 stdout=log_handle, stderr=subprocess.STDOUT,
+                start_new_session=True,  # a terminal Ctrl-C reaches the daemon, which cancels us
             )
             timed_out = cancelled = False
             deadline = started + timeout_s
             while process.poll() is None:
                 if stop_event is not None and stop_event.is_set():
                     cancelled = True
-                    _stop(process)
+                    _stop(process, CANCEL_GRACE_SECONDS)
                     break
                 if time.monotonic() >= deadline:
                     timed_out = True
@@ -203,11 +206,11 @@ def run_crawl(
     return CrawlResult(source_id, False, "partial", stats, "; ".join(problems), duration)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[bytes], grace_s: float = GRACE_SECONDS) -> None:
     """SIGTERM (Scrapy shuts down cleanly and dumps stats), then SIGKILL after a grace period."""
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=GRACE_SECONDS)
+        process.wait(timeout=grace_s)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

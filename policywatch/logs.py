@@ -31,5 +31,5 @@ def configure_logging(settings: LoggingSettings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)
-    for noisy in ("kafka", "apscheduler.executors", "jieba"):
+    for noisy in ("kafka", "apscheduler.executors", "apscheduler.scheduler", "jieba", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.level)))

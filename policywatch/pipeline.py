@@ -138,6 +138,8 @@ class Pipeline:
     def crawl(self, source_id: str) -> CrawlResult:
         """Run one crawl of one source and record how it went."""
         assert self.bus is not None, "start() the pipeline first"
+        if self.stopping.is_set():
+            return CrawlResult(source_id, False, "cancelled", {}, "not started: shutting down", 0.0)
         with transaction(self.factory) as session:
             run = CrawlRun(source_id=source_id)
             session.add(run)

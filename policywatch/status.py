@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from policywatch.bus import BusConfig, group_lag
 from policywatch.errors import PolicywatchError
 from policywatch.settings import Settings
+from policywatch.tables import render_table
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Change, CrawlRun, Delivery, Document, Source
 
@@ -78,15 +79,19 @@ def _lag(settings: Settings) -> dict[str, Any] | str:
 
 
 def render_status(status: dict[str, Any]) -> str:
-    lines = [f"database: {status['database']}", "", "sources:"]
-    lines.append(f"  {'id':28} {'region':16} {'last crawl':26} {'outcome':10} failed")
-    for s in status["sources"]:
-        lines.append(
-            f"  {s['id']:28} {s['region']:16} {s['last_crawl'] or '—':26} {s['outcome']:10} {s['failed_crawls']}"
-        )
-        if s["error"] and s["outcome"] != "ok":
-            lines.append(f"      error: {s['error']}")
-    lines.append("")
+    rows = [
+        {
+            "source": s["id"],
+            "region": s["region"],
+            "last crawl (UTC)": (s["last_crawl"] or "—")[:19].replace("T", " "),
+            "outcome": s["outcome"],
+            "failed crawls": str(s["failed_crawls"]),
+            "error": s["error"][:90] if s["outcome"] != "ok" else "",
+        }
+        for s in status["sources"]
+    ]
+    columns = ("source", "region", "last crawl (UTC)", "outcome", "failed crawls", "error")
+    lines = [f"database: {status['database']}", "", render_table(rows, columns), ""]
     lines.append("documents: " + (", ".join(f"{k}={v}" for k, v in sorted(status["documents"].items())) or "none"))
     lines.append("changes:   " + (", ".join(f"{k}={v}" for k, v in sorted(status["changes"].items())) or "none"))
     lines.append("deliveries: " + (", ".join(f"{k}={v}" for k, v in sorted(status["deliveries"].items())) or "none"))

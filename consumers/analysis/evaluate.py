@@ -1,8 +1,10 @@
 """``python -m consumers.analysis.evaluate``: per-field precision/recall over the labeled set, and the misses.
 
-The set (tests/fixtures/analysis): the 25 hand-labeled real texts, the five seed plans (labeled for this
-project), the saved real pages with their visible facts, and composed cases (GBK bytes, garbled 文号, joint
-issuers, a notice with no title, Traditional script, an unrelated notice, a GBK HTML page). Strings are
+Two sets (tests/fixtures/analysis), reported separately and then combined: *original* — the 25
+hand-labeled real texts, the five seed plans (labeled for this project), the saved real pages with their
+visible facts, and composed cases (GBK bytes, garbled 文号, joint issuers, a notice with no title,
+Traditional script, an unrelated notice, a GBK HTML page) that the engine was developed on; *blind* —
+composed cases whose gold was written before the engine first saw them (the held-out estimate). Strings are
 compared after light normalisation (NFKC, OpenCC t2s, whitespace removed, 〔〕≡[], —≡-≡~). A gold key that is
 absent is not scored. For a field, TP = correct non-null prediction, FP = a wrong non-null prediction,
 FN = a gold value missed; accuracy also counts correct nulls. List fields (issuers, citations, targets)

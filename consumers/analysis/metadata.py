@@ -235,7 +235,17 @@ _INLINE_TITLE = re.compile(
 )
 
 
+_TRAILING_NUMBER = re.compile(r"\s*[(（]\s*[\u4e00-\u9fffA-Za-z]{1,14}\s*[〔\[［(（?]?\s*(?:19|20)\d{2}\s*[〕\]］)）?]?"
+                              r"\s*\d{1,5}\s*[号號]\s*[)）]\s*$")
+
+
 def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
+    """The policy's own title; a 文号 printed in parentheses after it on the same line is not part of it."""
+    title = _find_title(doc, limit, notice, fields)
+    return _TRAILING_NUMBER.sub("", title) if title else title
+
+
+def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
     x: str | None = None
     if notice:
         x = notice[2]

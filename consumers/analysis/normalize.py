@@ -27,9 +27,10 @@ _CHROME_LINE = re.compile(
     r")\s*$"
 )
 _MOJIBAKE_SPACES = re.compile(r"(?<=\s)\?+|\?+(?=\s|$)|(?<=[\u4e00-\u9fff])\?{2,}")
+# A 文号; ``?`` stands for a bracket lost in a mis-decoding (赣府厅字?2024?21号)
 _DOC_NO = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,14}?)\s*"
-    r"(?P<open>[〔\[［(（【﹝]?)\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[〕\]］)）】﹞]?)\s*"
+    r"(?P<open>[〔\[［(（【﹝?]?)\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[〕\]］)）】﹞?]?)\s*"
     r"(?P<num>\d{1,5})\s*(?P<hao>[号號])"
 )
 

@@ -95,3 +95,21 @@ def test_notice_that_only_cites_a_titled_document_is_itself_the_document():
                      "某某区人民政府办公室关于认真学习贯彻《某某省优化营商环境条例》的通知"):
         analysis = analyze(f"{headline}\n各有关单位：\n现将有关事项通知如下：\n一、工作要求\n")
         assert analysis.title == headline and analysis.notice_title is None and analysis.doc_type == "通知"
+
+
+def test_doc_number_whose_brackets_were_lost_in_decoding_is_repaired():
+    text = "某某省人民政府关于印发某某省节水行动方案的通知\n某政发?2023?9号\n各市人民政府：\n"
+    assert analyze(text).doc_number == "某政发〔2023〕9号"
+
+
+def test_doc_number_in_parentheses_after_a_standalone_title_is_not_part_of_it():
+    text = "某某市人民政府办公室关于做好防汛工作的通知（某政办明电〔2024〕3号）\n各区人民政府：\n现就有关事项通知如下：\n"
+    analysis = analyze(text)
+    assert analysis.title == "某某市人民政府办公室关于做好防汛工作的通知"
+    assert analysis.doc_number == "某政办明电〔2024〕3号"
+
+
+def test_robot_named_in_an_event_title_is_not_an_ai_plan_but_in_an_industry_title_it_is():
+    contest = analyze("某某市教育局关于举办2024年中小学生机器人竞赛的通知\n各学校：\n现举办机器人竞赛。\n")
+    industry = analyze("某某市机器人产业发展行动方案\n一、发展目标\n")
+    assert contest.ai.label == "no" and industry.ai.label == "yes"
