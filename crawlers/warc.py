@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,6 +19,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -147,3 +149,36 @@ class WarcCaptureMiddleware:
             return response
         self.stats.inc_value("policywatch/warc_records")
         return response
+
+
+@dataclass(frozen=True)
+class CapturedResponse:
+    """One response as it was served, read back from the archive."""
+
+    url: str
+    status_line: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def read_captured(warc_dir: Path, reference: str) -> CapturedResponse:
+    """Find ``<file>#<record id>`` (as stored with each document version) and return the response.
+
+    Raises LookupError when the file or the record is not in ``warc_dir``.
+    """
+    name, _, record_id = reference.partition("#")
+    path = warc_dir / name
+    if not name or not record_id or not path.is_file():
+        raise LookupError(f"no WARC file {name!r} in {warc_dir}")
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_headers.get_header("WARC-Record-ID") != record_id:
+                continue
+            http = record.http_headers
+            return CapturedResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI") or "",
+                status_line=http.statusline if http else "",
+                headers=list(http.headers) if http else [],
+                body=record.content_stream().read(),
+            )
+    raise LookupError(f"record {record_id} not found in {path}")

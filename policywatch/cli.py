@@ -146,6 +146,42 @@ def crawl(obj: Context, source_id: str) -> None:
     click.echo(f"{source_id}: {result.outcome} {json.dumps(result.stats, ensure_ascii=False, default=str)}")
 
 
+@main.command()
+@click.argument("version_id", type=int)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the body as served to this file (default: headers and body to stdout).")
+@click.pass_obj
+def replay(obj: Context, version_id: int, output: Path | None) -> None:
+    """Show exactly what the site served for a stored document version (from the WARC archive)."""
+    from crawlers.warc import read_captured
+    from storage.db import make_engine, session_factory
+    from storage.models import DocumentVersion
+
+    settings = obj.settings()
+    engine = make_engine(settings.database_url)
+    with session_factory(engine)() as session:
+        version = session.get(DocumentVersion, version_id)
+        reference = version.warc_record if version is not None else ""
+    engine.dispose()
+    if version is None:
+        raise click.ClickException(f"no document version {version_id}")
+    if not reference:
+        raise click.ClickException(f"version {version_id} was stored without a WARC capture")
+    try:
+        captured = read_captured(settings.warc_dir, reference)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output is not None:
+        output.write_bytes(captured.body)
+        click.echo(f"{captured.url}: {len(captured.body)} bytes written to {output}")
+        return
+    click.echo(f"{captured.url}\n{captured.status_line}")
+    for name, value in captured.headers:
+        click.echo(f"{name}: {value}")
+    click.echo("")
+    sys.stdout.buffer.write(captured.body)
+
+
 @main.command("settings")
 def settings_cmd() -> None:
     """Every setting with its default and help (environment: POLICYWATCH_SECTION__KEY)."""

@@ -224,6 +224,16 @@ def _forwarded_heading(doc: Doc, x: str, limit: int) -> str | None:
     return None
 
 
+def _issuer_line_above(doc: Doc, start: int) -> int:
+    """Start of the issuer line printed above a headline's 关于… line (中共X区委 X区人民政府 / 关于…的意见),
+    so the standalone document's title keeps its issuer prefix; ``start`` when there is none."""
+    above = [(s, e) for s, e in doc.line_spans if e < start and doc.m[s:e].strip()]
+    if above and org_line_tokens(doc.m[above[-1][0]:above[-1][1]]):
+        s, e = above[-1]
+        return s + len(doc.m[s:e]) - len(doc.m[s:e].lstrip())
+    return start
+
+
 def _is_region_name(text: str) -> bool:
     found = region_at_start(text)
     return found is not None and found[1] == len(text)
@@ -256,8 +266,9 @@ def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, field
     if x is None and fields.get("title"):
         x = fields["title"]
     if x is None:
-        for _i, start, end, text in _candidate_strings(doc, limit, max_join=2):
+        for _i, start, end, text in _candidate_strings(doc, limit, max_join=3):
             if _title_like(text) and not org_line_tokens(text):
+                start = _issuer_line_above(doc, start) if text.startswith("关于") else start
                 return re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
         # a header flattened into one line (PDF dumps): "… 国务院办公厅 关于…的通知 国办发〔…〕号 各省…"
         inline = _INLINE_TITLE.search(doc.m[:600])

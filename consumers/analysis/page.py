@@ -31,7 +31,8 @@ _GENERIC_BODY = ("#content", ".content", "article", ".zw", ".article", ".detail"
 _TITLE_SELECTORS = (".detail-article-title h2", ".article-title", ".article_title", ".title h1", ".article h1",
                     ".article h2")
 _DOC_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z|txt|ceb)(?:$|[?#])", re.I)
-_TITLE_SUFFIX = re.compile(r"\s*(?:_{1,2}|-{1,2}|\||—)\s*")
+# "doc title_site" / "site - doc title" separators; a dash between digits is a period (2024—2026年), not one
+_TITLE_SUFFIX = re.compile(r"\s*(?:_{1,2}|\||(?<!\d)(?:-{1,2}|—)|(?:-{1,2}|—)(?!\d))\s*")
 # Title holders of CMS templates without a known class: .bt, .tit, .xl_title, #title … (checked by content)
 _TITLE_LIKE = ("h1", "h2", "[class*=title]", "[class*=tit]", "[class*=bt]", "[id*=title]", "strong")
 

@@ -113,3 +113,19 @@ def test_robot_named_in_an_event_title_is_not_an_ai_plan_but_in_an_industry_titl
     contest = analyze("某某市教育局关于举办2024年中小学生机器人竞赛的通知\n各学校：\n现举办机器人竞赛。\n")
     industry = analyze("某某市机器人产业发展行动方案\n一、发展目标\n")
     assert contest.ai.label == "no" and industry.ai.label == "yes"
+
+
+def test_page_title_tag_is_not_cut_at_the_dash_of_a_period():
+    from consumers.analysis.page import extract_page
+
+    html = ("<html><head><title>某某市数字经济发展规划（2021—2025年）_某某市人民政府</title></head>"
+            "<body><div>首页</div></body></html>")
+    assert extract_page(html).title == "某某市数字经济发展规划(2021—2025年)"  # width-folded
+
+
+def test_standalone_headline_over_three_lines_keeps_its_issuer_line():
+    text = ("中共某某县委　某某县人民政府\n关于加快推进县域商业体系建设\n的实施意见\n某发〔2024〕2号\n"
+            "各乡镇党委、人民政府：\n现提出如下实施意见。\n一、总体目标\n")
+    analysis = analyze(text)
+    assert analysis.title == "中共某某县委　某某县人民政府关于加快推进县域商业体系建设的实施意见".replace("　", " ")
+    assert analysis.doc_type == "实施意见" and analysis.notice_title is None
