@@ -5,6 +5,7 @@ Decision rules, in order (they mirror the labeled set's conventions):
 1. the policy's own title (or its notice's) names AI — 人工智能, AI, 大模型, 智能体, 具身智能, 机器学习,
    智能算力/智算 …, or 机器人 / 算法 within an industry or policy agenda (产业, 发展, 治理 …) → **yes**;
 2. the title names a broader digital agenda — 数字经济, 数字化(转型), 新型基础设施/新基建, 大数据, 智慧城市,
+   a sector's 智慧X agenda (智慧民航建设, 智慧交通发展 …),
    数字政府, 信息化, 互联网+, 工业互联网, 算力 … — or an AI-adjacent industry (智能网联汽车, 自动驾驶,
    智能制造) → **borderline** (AI treated in passing or by type);
 3. a technology title (5G, 信息通信, 科技创新, 集成电路 …) whose body mentions AI at least twice → borderline;
@@ -38,8 +39,10 @@ _TITLE_AI = re.compile(r"人工智能|(?<![A-Za-z])AI(?![A-Za-z])|大模型|智�
 # 机器人 / 算法 name AI in a title only for an industry or policy agenda (机器人产业发展规划), not for a
 # contest or a training notice (中小学生机器人竞赛)
 _TITLE_AI_WEAK = re.compile(r"机器人|算法")
-_AGENDA = re.compile(r"产业|发展|创新|应用|赋能|行动|规划|措施|政策|治理|管理|规定")
-_TITLE_DIGITAL = re.compile(r"数字(?!人民币)|新型基础设施|新基建|大数据|智慧|信息化|互联网\+|工业互联网|算力|"
+_AGENDA = re.compile(r"产业|发展|创新|应用|赋能|行动|规划|措施|政策|治理|管理|规定|建设")
+# a sector's 智慧X agenda (智慧民航建设路线图) is a digital-transformation plan; a 智慧养老产品申报 notice is not
+_TITLE_SMART = re.compile(r"智慧")
+_TITLE_DIGITAL = re.compile(r"数字(?!人民币)|新型基础设施|新基建|大数据|智慧城市|信息化|互联网\+|工业互联网|算力|"
                             r"云计算|数据要素|公共数据|数据资源|数据开放|元宇宙|数据中心")
 _TITLE_ADJACENT = re.compile(r"智能网联|自动驾驶|无人驾驶|智能制造|智能汽车|智能终端|脑机接口|智能传感")
 _TITLE_TECH = re.compile(r"5G|区块链|物联网|虚拟现实|信息技术|信息通信|通信|科技|创新|软件|集成电路|芯片|半导体|智能制造|智能网联|智慧|电子信息|"
@@ -142,6 +145,8 @@ def classify(title: str | None, notice_title: str | None, body: str) -> Relevanc
     if heading and title_ai is None and _AGENDA.search(heading):
         title_ai = _TITLE_AI_WEAK.search(heading)
     title_digital = _TITLE_DIGITAL.search(heading) if heading else None
+    if heading and title_digital is None and _AGENDA.search(heading):
+        title_digital = _TITLE_SMART.search(heading)
     title_tech = _TITLE_TECH.search(heading) if heading else None
     for match in (title_ai, title_digital):
         if match:

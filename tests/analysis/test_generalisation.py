@@ -129,3 +129,8 @@ def test_standalone_headline_over_three_lines_keeps_its_issuer_line():
     analysis = analyze(text)
     assert analysis.title == "中共某某县委　某某县人民政府关于加快推进县域商业体系建设的实施意见".replace("　", " ")
     assert analysis.doc_type == "实施意见" and analysis.notice_title is None
+
+
+def test_smart_product_application_notice_is_not_a_digital_agenda():
+    text = "某某市民政局关于开展智慧健康养老产品申报工作的通知\n各区民政局：\n现就有关事项通知如下：\n"
+    assert analyze(text).ai.label == "no"
