@@ -36,6 +36,10 @@ from storage.models import Change, Document, DocumentVersion
 log = logging.getLogger(__name__)
 
 
+# Shared text below this share is listed in the alert body but too common to headline.
+HEADLINE_SHARE = 0.15
+
+
 def _issued(document: Document) -> date | None:
     return document.issue_date or document.publish_date
 
@@ -169,8 +173,9 @@ class StoreStage:
         candidates = repo.regional_candidates(session, document.region_code, document.id)
         predecessors = compare_with_predecessors(event.analysis, candidates)
         headline = f"新发布：{event.title}"
-        if lineage:
-            top = max(lineage, key=lambda item: item["share"])
+        notable = [item for item in lineage if item["share"] >= HEADLINE_SHARE]
+        if notable:
+            top = max(notable, key=lambda item: item["share"])
             pct, title = round(top["share"] * 100), top["title"]
             headline += {
                 "earlier": f"；约{pct}%文本沿用更早发布的《{title}》",
