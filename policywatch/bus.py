@@ -9,6 +9,7 @@ never recovers (see NOTES.md); consumers are idempotent instead.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -87,10 +88,15 @@ class EventProducer:
         self._config = config
         self._source = source
         self._timeout = send_timeout_s
+        self._lock = threading.Lock()
+        self._producer = self._connect()
+
+    def _connect(self) -> KafkaProducer:
+        config = self._config
         try:
-            self._producer = KafkaProducer(
+            return KafkaProducer(
                 bootstrap_servers=list(config.bootstrap_servers),
-                client_id=f"policywatch-{source}",
+                client_id=f"policywatch-{self._source}",
                 acks="all",
                 enable_idempotence=False,
                 linger_ms=2,
@@ -108,13 +114,13 @@ class EventProducer:
     def publish_many(self, payloads: Iterable[Payload]) -> list[tuple[int, int]]:
         """Send events and wait for every ack; raises BusUnavailable if any was not acknowledged."""
         futures = []
+        with self._lock:
+            producer = self._producer
         try:
             for payload in payloads:
                 key, value = encode(payload, self._source)
-                futures.append(
-                    self._producer.send(self._config.topic(payload.TOPIC), key=key, value=value)
-                )
-            self._producer.flush(timeout=self._timeout)
+                futures.append(producer.send(self._config.topic(payload.TOPIC), key=key, value=value))
+            producer.flush(timeout=self._timeout)
             results = []
             for future in futures:
                 meta = future.get(timeout=self._timeout)
@@ -123,8 +129,16 @@ class EventProducer:
         except KafkaError as exc:
             raise BusUnavailable(f"broker did not acknowledge: {exc}") from exc
 
+    def reconnect(self) -> None:
+        """Replace the client after a broker restart (its producer state is gone with the broker)."""
+        fresh = self._connect()
+        with self._lock:
+            stale, self._producer = self._producer, fresh
+        stale.close(timeout=1)
+
     def close(self) -> None:
-        self._producer.close(timeout=5)
+        with self._lock:
+            self._producer.close(timeout=5)
 
 
 @dataclass(frozen=True)

