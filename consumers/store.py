@@ -32,6 +32,7 @@ from policywatch.metrics import Metrics
 from storage import documents as repo
 from storage.db import transaction
 from storage.models import Change, Document, DocumentVersion
+from storage.search import index_version
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class StoreStage:
             warc_record=event.warc_record,
         )
         repo.apply_analysis(document, event.title, event.analysis)
+        index_version(session, version)
         if previous is None:
             kind, summary = "new", self._new_summary(session, document, event)
         else:

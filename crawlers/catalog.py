@@ -12,7 +12,9 @@ Also the two operator entry points the CLI wires to ``policywatch sources list|c
 
 from __future__ import annotations
 
+import codecs
 import re
+import string
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ SIMULATOR_PLACEHOLDER = "{simulator}"
 PACKAGE_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 
 Layout = Literal["static", "json_api", "inline_json", "hanweb_jpage"]
+TEMPLATE_FIELDS = ("n", "page", "start", "end")
 
 
 class SourceError(ValueError):
@@ -117,9 +120,42 @@ class Pagination(_Strict):
 
     @field_validator("template")
     @classmethod
-    def _has_placeholder(cls, value: str) -> str:
-        if value and not any(p in value for p in ("{n}", "{page}", "{start}")):
+    def _known_placeholders(cls, value: str) -> str:
+        """Checked here so that a typo fails at load time naming the key, not mid-crawl."""
+        if not value:
+            return value
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"{exc} (write a literal brace as {{{{ or }}}})") from exc
+        unknown = sorted({name for name in fields if name not in TEMPLATE_FIELDS})
+        if unknown:
+            shown = ", ".join("{" + name + "}" for name in unknown)
+            raise ValueError(
+                f"unknown placeholder {shown}: only {{n}}, {{page}}, {{start}} and {{end}} "
+                "(write a literal brace as {{ or }})"
+            )
+        if not {"n", "page", "start"} & set(fields):
             raise ValueError("template needs {n}, {page} or {start}")
+        try:
+            value.format(n=1, page=2, start=21, end=40)
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(f"cannot be filled in: {exc}") from exc
+        return value
+
+    @field_validator("total_regex")
+    @classmethod
+    def _one_group(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        if compiled.groups != 1:
+            raise ValueError(
+                f"needs exactly one capture group (the total), has {compiled.groups}; use (?:...) for other groups"
+            )
         return value
 
 
@@ -136,14 +172,33 @@ class DetailHints(_Strict):
 
 
 class EncodingHints(_Strict):
-    """What the site is known to serve; the encoding middleware still checks the bytes."""
+    """What the site is known to serve; ``crawlers.encoding`` still checks the bytes against it."""
 
-    declared: str = ""
-    fallback: str = "gb18030"
+    declared: str = Field(
+        "",
+        description="A charset the site is known to serve: tried before the page's own meta and header",
+    )
+    fallback: str = Field(
+        "gb18030", description="The decoder's last resort, for bytes nothing else explains"
+    )
+
+    @field_validator("declared", "fallback")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        if value:
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"unknown charset {value!r}") from None
+        return value
 
 
 class Schedule(_Strict):
-    interval_minutes: float = Field(60.0, gt=0)
+    interval_minutes: float | None = Field(
+        None,
+        gt=0,
+        description="Minutes between scheduled crawls of this source; unset: the setting crawl.interval_minutes",
+    )
 
 
 class Verification(_Strict):
@@ -190,7 +245,7 @@ class SourceDefinition:
     pagination: Pagination
     detail: DetailHints
     encoding: EncodingHints
-    interval_minutes: float
+    interval_minutes: float | None  # None: the daemon uses settings.crawl.interval_minutes
     verification: Verification
     allowed_domains: tuple[str, ...]
     simulated: bool
@@ -298,8 +353,20 @@ def find_source(sources: Sequence[SourceDefinition], source_id: str) -> SourceDe
     raise SourceError(f"unknown source {source_id!r}; known: {known}")
 
 
-def source_rows(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
-    """One row per source: id, name, region, layout, verification, schedule, first list URL."""
+def _interval(source: SourceDefinition, default_minutes: float | None) -> str:
+    """The effective crawl interval: the source's own, else the settings default (or 'default')."""
+    if source.interval_minutes is not None:
+        return f"{source.interval_minutes:g}"
+    return f"{default_minutes:g} (default)" if default_minutes is not None else "default"
+
+
+def source_rows(
+    sources: Sequence[SourceDefinition], default_interval: float | None = None
+) -> list[dict[str, str]]:
+    """One row per source: id, name, region, layout, verification, schedule, first list URL.
+
+    ``default_interval`` is ``settings.crawl.interval_minutes``, shown for sources without their own.
+    """
     return [
         {
             "id": source.id,
@@ -308,16 +375,18 @@ def source_rows(sources: Sequence[SourceDefinition]) -> list[dict[str, str]]:
             "layout": source.layout,
             "verification": source.verification.status,
             "checked_on": source.verification.checked_on,
-            "interval_minutes": f"{source.interval_minutes:g}",
+            "interval_minutes": _interval(source, default_interval),
             "list_url": source.list_urls[0],
         }
         for source in sources
     ]
 
 
-def list_sources_table(dirs: Iterable[Path | str], simulator_url: str = "") -> str:
+def list_sources_table(
+    dirs: Iterable[Path | str], simulator_url: str = "", default_interval: float | None = None
+) -> str:
     """``policywatch sources list``: every source with region, layout and verification status."""
-    rows = source_rows(load_sources(dirs, simulator_url))
+    rows = source_rows(load_sources(dirs, simulator_url), default_interval)
     for row in rows:
         if len(row["list_url"]) > 72:
             row["list_url"] = row["list_url"][:71] + "…"
@@ -341,5 +410,6 @@ def check_sources(settings: Settings, source_id: str | None = None) -> tuple[str
         user_agent=user_agent(settings),
         timeout_s=settings.crawl.timeout_seconds,
         max_bytes=settings.crawl.max_response_bytes,
+        page_cap=settings.crawl.page_cap,
     )
     return render_report(results), all(result.ok for result in results)

@@ -1,8 +1,13 @@
 """Decide how the bytes of a page are decoded, so mojibake never reaches the bus.
 
-Order (measured in NOTES.md, fixes all header/meta disagreements seen): strict UTF-8 (BOM
-allowed), then the ``<meta>`` charset, then the HTTP header charset (ignoring latin-1, which
-servers send by default), then gb18030 (a superset of GBK/GB2312) with replacement.
+Order (measured in NOTES.md, fixes all header/meta disagreements seen): a UTF-8 BOM, strict
+UTF-8, then the charset a source definition declares (``[encoding] declared``), then the
+``<meta>`` charset, then the HTTP header charset (ignoring latin-1, which servers send by default),
+then the source's fallback (``[encoding] fallback``, default gb18030, a superset of GBK/GB2312).
+
+The declared charset comes after strict UTF-8 on purpose: GBK or Big5 bytes are almost never
+valid UTF-8 by accident, while UTF-8 Chinese text often decodes "successfully" as GBK — so a
+site that declares gbk but serves a UTF-8 page still yields the right text.
 """
 
 from __future__ import annotations
@@ -34,12 +39,22 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
-def sniff_encoding(body: bytes, content_type: str = "") -> str:
-    """The encoding to decode ``body`` with (a Python codec name)."""
+DEFAULT_FALLBACK = "gb18030"
+
+
+def sniff_encoding(body: bytes, content_type: str = "", declared: str = "", fallback: str = "") -> str:
+    """The encoding to decode ``body`` with (a Python codec name).
+
+    ``declared`` and ``fallback`` are a source definition's ``[encoding]`` hints; the last resort is
+    ``fallback`` (default gb18030), which may leave replacement characters for undecodable bytes.
+    """
     if body.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if _decodes(body, "utf-8"):
         return "utf-8"
+    trusted = _canonical(declared) if declared else None
+    if trusted and _decodes(body, trusted):
+        return trusted
     match = _META_CHARSET.search(body[:4096])
     if match:
         meta = _canonical(match.group(1).decode("ascii", "ignore"))
@@ -47,8 +62,8 @@ def sniff_encoding(body: bytes, content_type: str = "") -> str:
             return meta
     header = _HEADER_CHARSET.search(content_type or "")
     if header:
-        declared = header.group(1).lower()
-        canonical = _canonical(declared)
-        if declared not in _LATIN1 and canonical and canonical not in _LATIN1 and _decodes(body, canonical):
+        label = header.group(1).lower()
+        canonical = _canonical(label)
+        if label not in _LATIN1 and canonical and canonical not in _LATIN1 and _decodes(body, canonical):
             return canonical
-    return "gb18030"
+    return (_canonical(fallback) if fallback else None) or DEFAULT_FALLBACK

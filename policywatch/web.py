@@ -7,18 +7,21 @@ import html
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Annotated, Any, Literal
 
 import uvicorn
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from policywatch.metrics import Metrics
+from storage.export import Format, export_lines
 from storage.models import Document, DocumentVersion
+from storage.search import SearchError, SearchQuery, count, search, version_history
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,58 @@ def create_app(
                 f"<a href='{html.escape(document.url)}'>原文 Original</a></p>"
                 f"<article>{paragraphs}</article></body></html>"
             )
+
+    @app.get("/api/search")
+    def search_archive(
+        q: str = "",
+        region: str | None = None,
+        issuer: str | None = None,
+        doc_number: str | None = None,
+        doc_type: Annotated[str | None, Query(alias="type")] = None,
+        ai: Literal["yes", "borderline", "no"] | None = None,
+        issued_from: Annotated[date | None, Query(alias="from")] = None,
+        issued_to: Annotated[date | None, Query(alias="to")] = None,
+        in_force: date | None = None,
+        status: Literal["active", "removed", "any"] = "active",
+        all_versions: bool = False,
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        request = SearchQuery(
+            text=q, region=region, issuer=issuer, doc_number=doc_number, doc_type=doc_type, ai_label=ai,
+            issued_from=issued_from, issued_to=issued_to, in_force=in_force,
+            status=None if status == "any" else status, all_versions=all_versions, limit=limit, offset=offset,
+        )
+        with factory() as session:
+            try:
+                hits, total = search(session, request), count(session, request)
+            except SearchError as exc:
+                raise HTTPException(status_code=400, detail=str(exc)) from exc
+        return {"total": total, "hits": [hit.to_dict() for hit in hits]}
+
+    @app.get("/api/documents/{document_id}/versions")
+    def document_versions(document_id: int) -> dict[str, Any]:
+        with factory() as session:
+            history = version_history(session, document_id)
+        if history is None:
+            raise HTTPException(status_code=404, detail="no such document")
+        return {"document_id": document_id, "versions": [v.to_dict() for v in history]}
+
+    def _export(fmt: Format, versions: bool) -> Iterator[str]:
+        # The session lives as long as the response streams; rows come from a server-side cursor.
+        with factory() as session:
+            yield from export_lines(session, fmt, versions)
+
+    @app.get("/api/export.jsonl")
+    def export_jsonl(versions: bool = False) -> StreamingResponse:
+        return StreamingResponse(_export("jsonl", versions), media_type="application/x-ndjson; charset=utf-8")
+
+    @app.get("/api/export.csv")
+    def export_csv(versions: bool = False) -> StreamingResponse:
+        return StreamingResponse(
+            _export("csv", versions), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": "attachment; filename=policywatch-documents.csv"},
+        )
 
     return app
 
