@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/policywatch run
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 demo: $(STAMP)
