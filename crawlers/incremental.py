@@ -214,3 +214,66 @@ class ConditionalGetMiddleware:
         else:
             self.state.stage(key, new)
         return response
+
+
+class WindowState:
+    """Removals on a newest-pages-only source (``pagination.complete = false``).
+
+    Such a source never lists every document, so "missing from the list" means nothing by itself:
+    a document normally leaves the window because newer ones pushed it to an older page. The state
+    remembers which URLs the window showed last crawl; those that left it since are queued and
+    probed (a 404/410 is a removal, anything alive is simply dropped from the queue), a bounded
+    number per crawl, oldest first. A URL leaves the queue only when its probe answered alive or its
+    ``GoneItem`` was delivered, so a failed probe or publish is retried next crawl.
+    """
+
+    FILE = "window.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.window: set[str] = set()
+        self.departed: dict[str, str] = {}  # URL -> when it left the window (ISO time)
+
+    @classmethod
+    def load(cls, state_dir: Path | str, source_id: str) -> WindowState:
+        state = cls(Path(state_dir) / source_id)
+        path = state.folder / cls.FILE
+        if path.exists():
+            try:
+                raw = json.loads(path.read_text("utf-8"))
+                state.window = set(raw.get("window", []))
+                state.departed = {str(url): str(since) for url, since in raw.get("departed", {}).items()}
+            except (ValueError, TypeError, AttributeError) as exc:
+                log.warning("window state %s unreadable (%s): starting afresh", path, exc)
+        return state
+
+    def observe(self, urls: set[str], now: str) -> list[str]:
+        """Record the window this crawl showed; return the URLs that newly left it."""
+        left = sorted(self.window - urls)
+        for url in left:
+            self.departed.setdefault(url, now)
+        for url in urls:
+            self.departed.pop(url, None)  # listed again: nothing to check
+        self.window = set(urls)
+        return left
+
+    def due(self, limit: int) -> list[str]:
+        """The queued URLs to probe this crawl, oldest departure first."""
+        ordered = sorted(self.departed.items(), key=lambda pair: (pair[1], pair[0]))
+        return [url for url, _ in ordered[: max(0, limit)]]
+
+    def resolve(self, url: str) -> None:
+        self.departed.pop(url, None)
+
+    def requeue(self, url: str, now: str) -> None:
+        """A probe that failed goes to the back of the queue, so it cannot starve the others."""
+        if url in self.departed:
+            self.departed[url] = now
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"window": sorted(self.window), "departed": dict(sorted(self.departed.items()))}
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".window-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=0)
+        os.replace(tmp, self.folder / self.FILE)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -221,6 +221,14 @@ def template_url(source: SourceDefinition, first_url: str, number: int) -> str:
         n=number - 2 + rules.first_index, page=number, start=start, end=start + rules.per_page - 1
     )
     return urljoin(first_url, relative)
+
+
+def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``url``'s host is one of ``domains`` or a subdomain of one (empty: any host)."""
+    if not domains:
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
 def is_sequential(source: SourceDefinition) -> bool:

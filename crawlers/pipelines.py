@@ -142,7 +142,10 @@ class BusPipeline:
                 return
             complete, urls = spider.inventory()
             if not complete:
-                log.warning("lists of %s not fully read: no inventory published", spider.source.id)
+                if spider.source.pagination.complete:
+                    log.warning("lists of %s not fully read: no inventory published", spider.source.id)
+                else:
+                    log.info("%s shows only its newest pages: no inventory, by design", spider.source.id)
                 return
             event = SourceCrawled(
                 source_id=spider.source.id,

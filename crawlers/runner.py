@@ -94,6 +94,13 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "unchanged": int(stats.get("policywatch/unchanged", 0)),
         "not_modified": int(stats.get("policywatch/not_modified", 0)),
         "list_pages": int(stats.get("policywatch/list_pages", 0)),
+        "page_cap_reached": bool(stats.get("policywatch/page_cap_reached", False)),
+        "page_cap": int(stats.get("policywatch/page_cap", 0)),
+        "probes": int(stats.get("policywatch/probes", 0)),
+        "window_probes": int(stats.get("policywatch/window_probes", 0)),
+        "window_departed": int(stats.get("policywatch/window_departed", 0)),
+        "window_backlog": int(stats.get("policywatch/window_backlog", 0)),
+        "offsite_redirects": int(stats.get("policywatch/offsite_redirects", 0)),
         "errors": len(failures) + int(stats.get("log_count/ERROR", 0)),
         "failures": failures,
         "lists_complete": bool(data.get("lists_complete")),
@@ -194,13 +201,23 @@ def run_crawl(
     if reason == "bus_unavailable" or stats["publish_failed"]:
         why = stats["bus_error"] or "the broker did not acknowledge"
         return CrawlResult(source_id, False, "bus_unavailable", stats, f"bus unavailable: {why}", duration)
-    # A source whose lists show only the newest documents never has a complete inventory, by design.
-    lists_ok = stats["lists_complete"] or (not source.pagination.complete and stats["list_pages"] > 0)
+    # A source whose lists show only the newest documents never has a complete inventory, by design;
+    # but the page cap stopping its pagination (rather than its max_pages) is a problem all the same.
+    capped = stats["page_cap_reached"]
+    lists_ok = not capped and (
+        stats["lists_complete"] or (not source.pagination.complete and stats["list_pages"] > 0)
+    )
     if reason == "finished" and lists_ok and not stats["failures"]:
         return CrawlResult(source_id, True, "ok", stats, "", duration)
     problems = list(stats["failures"][:5])
     if not lists_ok:
         problems.insert(0, "not every list page was read")
+    if capped:
+        problems.insert(
+            0,
+            f"page cap of {stats['page_cap']} list pages reached: further list pages were not read "
+            "(raise crawl.page_cap, or set pagination.max_pages if only the newest pages matter)",
+        )
     if reason != "finished":
         problems.insert(0, f"crawl closed: {reason}")
     return CrawlResult(source_id, False, "partial", stats, "; ".join(problems), duration)

@@ -10,6 +10,7 @@ The daemon's crawl runner overrides these per crawl with ``-s`` values taken fro
 - POLICYWATCH_WARC_DIR / POLICYWATCH_WARC_MAX_BYTES  WARC capture (unset: no capture)
 - POLICYWATCH_STATS_FILE    JSON stats written at close (the runner reads it)
 - POLICYWATCH_PAGE_CAP      most list pages per source and crawl
+- POLICYWATCH_WINDOW_PROBES most probes per crawl of URLs that left a newest-pages-only window
 """
 
 BOT_NAME = "policywatch"
@@ -45,6 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high to low: decompression (590) → conditional GET → decoding.
     "crawlers.incremental.ConditionalGetMiddleware": 586,
     "crawlers.middlewares.EncodingMiddleware": 584,
+    # Above RedirectMiddleware (600): sees a 3xx before it is followed; refuses other hosts.
+    "crawlers.middlewares.OffsiteRedirectMiddleware": 610,
+    "crawlers.middlewares.RedirectedRequestMiddleware": 40,
     # Closest to the network: sees every response as served.
     "crawlers.warc.WarcCaptureMiddleware": 950,
 }
@@ -52,6 +56,7 @@ ITEM_PIPELINES = {"crawlers.pipelines.BusPipeline": 300}
 EXTENSIONS = {"crawlers.extensions.StatsDump": 900}
 
 POLICYWATCH_PAGE_CAP = 50
+POLICYWATCH_WINDOW_PROBES = 20
 POLICYWATCH_RETRY_BACKOFF_BASE = 1.0
 POLICYWATCH_RETRY_BACKOFF_MAX = 30.0
 POLICYWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024

@@ -195,18 +195,19 @@ def _archive(obj: Context) -> Any:
     return engine
 
 
-def _render_hit(rank: int, hit: Any) -> str:
+def _render_hit(rank: int, hit: Any, ranked: bool) -> str:
     import html
     import re
 
-    region = " ".join(p for p in (hit.region["province"], hit.region["city"], hit.region["district"]) if p)
+    places = (hit.region["province"], hit.region["city"], hit.region["district"])
+    region = " ".join(dict.fromkeys(p for p in places if p))  # 上海市 is province and city: print once
     issued = hit.issue_date or hit.publish_date
     styled = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m[1], bold=True, fg="red"), hit.snippet)
     snippet = html.unescape(styled)
     status = "" if hit.status == "active" else "  [已撤下 removed]"
     version = "" if hit.latest else f" (旧版本 old version {hit.seq})"
     return (
-        f"{rank:>3}. {hit.title}{version}{status}  score {hit.score:.3f}\n"
+        f"{rank:>3}. {hit.title}{version}{status}{f'  score {hit.score:.3f}' if ranked else ''}\n"
         f"     文号 No.: {hit.doc_number or '—'} · 发文 Issuer: {'、'.join(hit.issuers) or '—'} · "
         f"地区 Region: {region or '—'} · 成文 Issued: {issued or '—'}\n"
         f"     id {hit.id} · version {hit.version_id} · {hit.url}\n"
@@ -215,7 +216,7 @@ def _render_hit(rank: int, hit: Any) -> str:
 
 
 @main.command()
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @click.option("--region", help="Region name or code; a province includes its cities and districts.")
 @click.option("--issuer", help="Part of an issuing body's name.")
 @click.option("--doc-number", help="文号, any bracket style: 沈政办发[2018]144号 = 沈政办发〔2018〕144号.")
@@ -229,16 +230,20 @@ def _render_hit(rank: int, hit: Any) -> str:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def search(obj: Context, query: str, region: str | None, issuer: str | None, doc_number: str | None,
+def search(obj: Context, query: tuple[str, ...], region: str | None, issuer: str | None, doc_number: str | None,
            doc_type: str | None, ai: str | None, issued_from: Any, issued_to: Any, in_force: Any,
            status: str, all_versions: bool, limit: int, as_json: bool) -> None:
-    """Full-text search of the archive (every word must occur), with metadata filters."""
+    """Full-text search of the archive, with metadata filters.
+
+    Every word of QUERY must occur; words in double quotes must occur together:
+    policywatch search '"数据要素市场"' 补贴 --region 广东省
+    """
     from storage.db import session_factory
     from storage.search import SearchError, SearchQuery, count
     from storage.search import search as run_search
 
     request = SearchQuery(
-        text=query, region=region, issuer=issuer, doc_number=doc_number, doc_type=doc_type, ai_label=ai,
+        text=" ".join(query), region=region, issuer=issuer, doc_number=doc_number, doc_type=doc_type, ai_label=ai,
         issued_from=issued_from.date() if issued_from else None, issued_to=issued_to.date() if issued_to else None,
         in_force=in_force.date() if in_force else None, status=None if status == "any" else status,
         all_versions=all_versions, limit=limit,
@@ -255,7 +260,7 @@ def search(obj: Context, query: str, region: str | None, issuer: str | None, doc
         click.echo(json.dumps({"total": total, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2))
         return
     for rank, hit in enumerate(hits, 1):
-        click.echo(_render_hit(rank, hit))
+        click.echo(_render_hit(rank, hit, bool(query)))
     click.echo(f"{len(hits)} of {total} 条结果 matches")
 
 

@@ -168,8 +168,13 @@ def _dialect(conn: Session | Connection) -> str:
 
 
 def _index_row(conn: Session | Connection, version_id: int, title: str, body: str) -> None:
+    store_words(conn, version_id, index_words(title), index_words(body))
+
+
+def store_words(conn: Session | Connection, version_id: int, title_words: str, body_words: str) -> None:
+    """Write (or replace) the index row of a version from words already made by ``index_words``."""
     dialect = _dialect(conn)
-    params = {"id": version_id, "title": index_words(title), "body": index_words(body)}
+    params = {"id": version_id, "title": title_words, "body": body_words}
     if dialect == "sqlite":
         conn.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = :id"), {"id": version_id})
         conn.execute(text(f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) VALUES (:id, :title, :body)"), params)

@@ -2,7 +2,7 @@
 
 Tests and the demo drive real changes through ``publish`` / ``revise`` / ``take_down``, and real
 failures through ``inject_error`` (slow, 500, 404, truncated body, wrong charset, oversized page,
-redirect loop). Validators (ETag / Last-Modified) are served per site as real portals do, so the
+redirect loop, a redirect to another host). Validators (ETag / Last-Modified) are served per site as real portals do, so the
 crawler's conditional GETs meet 304s; ``request_log`` records what was asked and served.
 """
 
@@ -34,8 +34,11 @@ from crawlers.simulator.sites import (
 )
 
 ERROR_MODES: tuple[str, ...] = (
-    "slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop", "moved",
+    "slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop", "moved", "offsite_redirect",
 )
+# Where ``offsite_redirect`` sends requests: the same server under another host name, which a
+# crawler whose domains are 127.0.0.1 must refuse to follow.
+OFFSITE_HOST = "localhost"
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\n"
 
@@ -364,6 +367,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "moved" and "moved=1" not in parts.query:
             # A permanent move that ends: 301 to the same page with ?moved=1, served normally.
             self._send(parts.path, 301, b"", "text/html", {"Location": parts.path + "?moved=1"}, conditional)
+            return
+        elif mode == "offsite_redirect":
+            port = self.server.server_address[1]
+            target = f"http://{OFFSITE_HOST}:{port}{parts.path}?moved=1"
+            self._send(parts.path, 302, b"", "text/html", {"Location": target}, conditional)
             return
         elif mode == "redirect_loop":
             target = parts.path + ("" if "loop=1" in parts.query else "?loop=1")

@@ -4,30 +4,35 @@ Run ``scrapy crawl generic -a source=<id>`` or simply ``scrapy crawl <id>`` (the
 makes one spider name per source). It reads every list page (bounded by the page cap), follows
 document links, fetches attachments, and yields ``PageItem`` for new or changed detail pages and
 ``GoneItem`` for known pages answering 404/410. ``inventory()`` tells the bus pipeline, at the end,
-which detail URLs the lists showed and whether every list page was read.
+which detail URLs the lists showed and whether every list page was read. Removals are found by
+probing: on a complete source, known pages the lists no longer show; on a newest-pages-only
+source, pages that left the window since the last crawl (``crawlers.incremental.WindowState``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.attachments import extract_attachment, find_attachment_links, kind_of
-from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceDefinition, find_source, load_sources
-from crawlers.incremental import UNCHANGED_FLAG, CrawlState
+from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceDefinition, SourceError, find_source, load_sources
+from crawlers.incremental import UNCHANGED_FLAG, CrawlState, WindowState
 from crawlers.items import GoneItem, PageItem
 from crawlers.layouts import (
     ListLink,
+    ListPage,
+    in_domains,
     is_sequential,
     lenient_selector,
     pagination_urls,
@@ -52,12 +57,16 @@ class GenericSpider(scrapy.Spider):
         source: SourceDefinition,
         page_cap: int = 50,
         known_urls: frozenset[str] = frozenset(),
+        window: WindowState | None = None,
+        window_probes: int = 20,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.page_cap = page_cap
         self.known_urls = known_urls
+        self.window = window  # only for newest-pages-only sources with a state folder
+        self.window_probes = window_probes
         self.allowed_domains = list(source.allowed_domains)
         self._list_seen: set[str] = set()
         self._lists_outstanding = 0
@@ -76,13 +85,52 @@ class GenericSpider(scrapy.Spider):
         dirs = [Path(d) for d in settings.getlist("POLICYWATCH_SOURCES_DIRS")] or [PACKAGE_SOURCES_DIR]
         sources = load_sources(dirs, settings.get("POLICYWATCH_SIMULATOR_URL", ""))
         source = find_source(sources, source_id)
+        if not cls.source_id and source.spider:
+            # `scrapy crawl generic -a source=<id>` for a source with its own spider: use that class.
+            coded = spider_class(source)
+            if coded.custom_settings != cls.custom_settings:
+                raise SourceError(
+                    f"source {source.id!r} uses its own spider {source.spider} with its own settings: "
+                    f"run: scrapy crawl {source.id}"
+                )
+            return coded.from_crawler(crawler, *args, **kwargs)
         state_dir = settings.get("POLICYWATCH_STATE_DIR")
         known = frozenset(CrawlState.load(state_dir, source.id).known_detail_urls()) if state_dir else frozenset()
+        window = WindowState.load(state_dir, source.id) if state_dir and not source.pagination.complete else None
         spider = cls(
-            *args, source=source, page_cap=settings.getint("POLICYWATCH_PAGE_CAP", 50), known_urls=known, **kwargs
+            *args, source=source, page_cap=settings.getint("POLICYWATCH_PAGE_CAP", 50), known_urls=known,
+            window=window, window_probes=settings.getint("POLICYWATCH_WINDOW_PROBES", 20), **kwargs,
         )
         spider._set_crawler(crawler)
+        if window is not None:
+            crawler.signals.connect(spider._window_item_delivered, signal=signals.item_scraped)
+            crawler.signals.connect(spider._save_window, signal=signals.spider_closed)
         return spider
+
+    # --- hooks shared with `sources check` ----------------------------------------------------------
+
+    @classmethod
+    def read_list_page(cls, source: SourceDefinition, url: str, text: str) -> ListPage:
+        """Parse one list page's text; override for a list format data cannot describe.
+
+        ``policywatch sources check`` calls this on the source's own spider class, so an override
+        here is checked too (an override of ``parse_list`` is not)."""
+        return parse_list(source, url, text)
+
+    @classmethod
+    def next_list_urls(
+        cls, source: SourceDefinition, first_url: str, page: ListPage, number: int, cap: int
+    ) -> list[str]:
+        """The list pages that list page ``number`` (1 = first) leads to, by the pagination rule.
+
+        Template URLs are generated one past ``cap`` so that reaching the cap is noticed (and
+        reported), never silently taken for the end of the list. Sequential pagination (no total)
+        asks for the next page only while pages bring links; the spider additionally requires
+        *new* links. ``sources check`` uses this too, so override it for a custom pagination."""
+        more = page.next_urls + pagination_urls(source, first_url, page.total, cap + 1)
+        if is_sequential(source) and page.links:
+            more.append(template_url(source, first_url, number + 1))
+        return more
 
     # --- inventory ----------------------------------------------------------------------------
 
@@ -112,9 +160,9 @@ class GenericSpider(scrapy.Spider):
 
     def _offsite(self, url: str) -> bool:
         """Our list and attachment requests skip Scrapy's dupefilter (dont_filter), which also
-        skips its offsite filter: check the source's domains here instead."""
-        host = (urlsplit(url).hostname or "").lower()
-        if any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
+        skips its offsite filter: check the source's domains here instead (redirects are checked by
+        ``crawlers.middlewares.OffsiteRedirectMiddleware``)."""
+        if in_domains(url, self.allowed_domains):
             return False
         self.crawler.stats.inc_value("policywatch/offsite_skipped")
         self.logger.info("offsite link not followed: %s", url)
@@ -124,12 +172,16 @@ class GenericSpider(scrapy.Spider):
         if url in self._list_seen or self._offsite(url):
             return None
         max_pages = self.source.pagination.max_pages
-        if max_pages and len(self._list_seen) >= min(max_pages, self.page_cap):
+        if max_pages and len(self._list_seen) >= max_pages:
             return None  # by design: this source is read only for its newest documents
         if len(self._list_seen) >= self.page_cap:
+            # The cap, not the source's own rule, stopped pagination: visible in stats and outcome.
             if not self._capped:
-                self.logger.warning("page cap %d reached for %s: inventory incomplete", self.page_cap, self.source.id)
+                self.logger.warning(
+                    "page cap %d reached for %s: list pages beyond it not read", self.page_cap, self.source.id
+                )
                 self.crawler.stats.set_value("policywatch/page_cap_reached", True)
+                self.crawler.stats.set_value("policywatch/page_cap", self.page_cap)
             self._capped = True
             return None
         self._list_seen.add(url)
@@ -155,7 +207,7 @@ class GenericSpider(scrapy.Spider):
             yield from self._after_lists()
             return
         try:
-            page = parse_list(self.source, response.url, response.text)
+            page = self.read_list_page(self.source, response.url, response.text)
         except ValueError as exc:
             self._list_failed = True
             self._fail("list", response.url, str(exc))
@@ -173,10 +225,12 @@ class GenericSpider(scrapy.Spider):
             new_links += 1
             yield self._detail_request(link)
         first = response.meta.get("pw_first", response.url)
-        more = page.next_urls + pagination_urls(self.source, first, page.total, self.page_cap)
         number = int(response.meta.get("pw_page_number", 1))
-        if is_sequential(self.source) and new_links:
-            more.append(template_url(self.source, first, number + 1))
+        more = self.next_list_urls(self.source, first, page, number, self.page_cap)
+        if is_sequential(self.source) and not new_links:
+            # Reading until a page brings nothing new: a page repeating known links is the end.
+            sequential_next = template_url(self.source, first, number + 1)
+            more = [url for url in more if url != sequential_next]
         for url in more:
             request = self._list_request(url)
             if request is not None:
@@ -203,16 +257,52 @@ class GenericSpider(scrapy.Spider):
         yield from self._after_lists()
 
     def _after_lists(self) -> Iterator[scrapy.Request]:
-        """Once all lists are read, probe known pages the lists no longer show (404/410 → gone)."""
-        if self._lists_outstanding or self._probed or not self.lists_complete():
+        """Once all lists are read, probe for removals (404/410 → gone).
+
+        Complete source: every known page the lists no longer show. Newest-pages-only source: the
+        pages that left the window since the last crawl, a bounded number, oldest first."""
+        if self._lists_outstanding or self._probed:
+            return
+        if self.window is not None:
+            self._probed = True
+            yield from self._window_probes()
+            return
+        if not self.lists_complete():
             return
         self._probed = True
         for url in sorted(self.known_urls - set(self.links)):
-            self.crawler.stats.inc_value("policywatch/probes")
-            yield scrapy.Request(
-                url, callback=self.parse_detail, errback=self.detail_failed,
-                meta={"pw_kind": "probe", "handle_httpstatus_list": list(GONE_STATUSES)},
-            )
+            yield self._probe(url)
+
+    def _probe(self, url: str, window: bool = False) -> scrapy.Request:
+        self.crawler.stats.inc_value("policywatch/probes")
+        return scrapy.Request(
+            url, callback=self.parse_detail, errback=self.detail_failed,
+            meta={"pw_kind": "probe", "pw_probe_url": url, "pw_window": window,
+                  "handle_httpstatus_list": list(GONE_STATUSES)},
+        )
+
+    # --- removals on a newest-pages-only source --------------------------------------------------
+
+    def _window_probes(self) -> Iterator[scrapy.Request]:
+        assert self.window is not None
+        stats = self.crawler.stats
+        clean = self._lists_read > 0 and not self._list_failed and bool(self.links)
+        if clean:  # a window seen only in part would make its unseen pages look "departed"
+            left = self.window.observe(set(self.links), _now())
+            stats.set_value("policywatch/window_departed", len(left))
+        for url in self.window.due(self.window_probes):
+            stats.inc_value("policywatch/window_probes")
+            yield self._probe(url, window=True)
+
+    def _window_item_delivered(self, item: Any) -> None:
+        """A PageGone the broker acknowledged: the departed URL is settled."""
+        if isinstance(item, GoneItem) and self.window is not None:
+            self.window.resolve(item.url)
+
+    def _save_window(self, spider: scrapy.Spider) -> None:
+        if self.window is not None and spider is self:
+            self.crawler.stats.set_value("policywatch/window_backlog", len(self.window.departed))
+            self.window.save()
 
     # --- details ------------------------------------------------------------------------------
 
@@ -230,11 +320,13 @@ class GenericSpider(scrapy.Spider):
                 status=response.status, reason=f"HTTP {response.status}", observed_at=_now(),
             )
             return
+        if kind == "probe":  # alive (200 or 304): not removed, nothing to publish
+            self.crawler.stats.inc_value("policywatch/unlisted_but_alive")
+            if response.meta.get("pw_window") and self.window is not None:
+                self.window.resolve(str(response.meta["pw_probe_url"]))
+            return
         if UNCHANGED_FLAG in response.flags:
             self.crawler.stats.inc_value("policywatch/unchanged")
-            return
-        if kind == "probe":
-            self.crawler.stats.inc_value("policywatch/unlisted_but_alive")
             return
         if not isinstance(response, TextResponse):
             self._fail("detail", response.url, f"not a text page ({response.headers.get('Content-Type')!r})")
@@ -259,7 +351,10 @@ class GenericSpider(scrapy.Spider):
         yield from self._next_attachment(item, pending)
 
     def detail_failed(self, failure: Failure) -> None:
-        self._fail(str(failure.request.meta.get("pw_kind", "detail")), failure.request.url, _describe(failure))
+        meta = failure.request.meta
+        if meta.get("pw_window") and self.window is not None:
+            self.window.requeue(str(meta["pw_probe_url"]), _now())
+        self._fail(str(meta.get("pw_kind", "detail")), failure.request.url, _describe(failure))
 
     # --- attachments --------------------------------------------------------------------------
 
@@ -309,6 +404,27 @@ class GenericSpider(scrapy.Spider):
              "status": f"failed: {why}", "text": ""}
         )
         yield from self._next_attachment(item, request.meta["pw_pending"])
+
+
+def spider_class(source: SourceDefinition) -> type[GenericSpider]:
+    """The spider class of one source: named after its id, derived from GenericSpider or from the
+    class in the definition's ``spider`` (which must extend GenericSpider)."""
+    base = _spider_base(source.spider) if source.spider else GenericSpider
+    class_name = "".join(part.capitalize() for part in source.id.replace("_", "-").split("-")) + "Spider"
+    return type(class_name, (base,), {"name": source.id, "source_id": source.id, "__module__": base.__module__})
+
+
+def _spider_base(reference: str) -> type[GenericSpider]:
+    """The ``spider = "module:Class"`` of a definition: must extend GenericSpider."""
+    module_name, _, class_name = reference.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise SourceError(f"spider {reference!r} cannot be imported: {exc}") from exc
+    cls = getattr(module, class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, GenericSpider)):
+        raise SourceError(f"spider {reference!r} is not a GenericSpider subclass")
+    return cls
 
 
 def _describe(failure: Failure) -> str:

@@ -8,6 +8,14 @@ from storage.models import Base
 config = context.config
 target_metadata = Base.metadata
 
+# Search structures are created by hand in migration 0004 (FTS5 on SQLite, tsvector on PostgreSQL),
+# not by models: keep autogenerate from proposing to drop them.
+UNMODELLED_TABLES = frozenset({"search_fts", "search_versions"})
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    return not (type_ == "table" and reflected and (name in UNMODELLED_TABLES or name.startswith("search_fts_")))
+
 
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
@@ -18,6 +26,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -123,3 +123,94 @@ def test_spider_loader_gives_every_source_a_spider_name_and_honours_subclasses(t
     write(tmp_path, "demo.toml", GOOD.replace('layout = "static"', 'layout = "static"\nspider = "json:JSONDecoder"'))
     with pytest.raises(SourceError, match="not a GenericSpider subclass"):
         SourceSpiderLoader.from_settings(settings)
+
+
+@pytest.mark.parametrize(
+    ("pagination", "key", "message"),
+    [
+        ('template = "index_{pgae}.html"', "pagination.template", "unknown placeholder {pgae}"),
+        ('template = "list?filter={a:1}&p={page}"', "pagination.template", "unknown placeholder {a}"),
+        ('template = "list?p={page}&x={"', "pagination.template", "literal brace"),
+        ('template = "index_{}.html"', "pagination.template", "unknown placeholder {}"),
+        ('template = "index_{n}.html"\ntotal_regex = "createPageHTML"', "pagination.total_regex", "one capture group"),
+        ('template = "index_{n}.html"\ntotal_regex = "(\\\\d+)/(\\\\d+)"', "pagination.total_regex", "one capture group"),
+        ('template = "index_{n}.html"\ntotal_regex = "(unclosed"', "pagination.total_regex", "not a regular expression"),
+    ],
+)
+def test_pagination_mistakes_are_reported_at_load_time_by_file_and_key(tmp_path, pagination, key, message):
+    path = write(tmp_path, "bad.toml", GOOD + f'[pagination]\nkind = "template"\n{pagination}\n')
+    with pytest.raises(SourceError) as info:
+        load_sources([tmp_path])
+    assert str(info.value).startswith(f"{path}: {key}: ")
+    assert message in str(info.value)
+
+
+def test_documented_template_placeholders_and_escaped_braces_load(tmp_path):
+    write(tmp_path, "ok.toml", GOOD + '[pagination]\nkind = "template"\n'
+          'template = "data.jsp?s={start}&e={end}&json={{\\"p\\":{page:02d}}}"\ntotal_regex = "total:(?:\\\\s*)(\\\\d+)"\n')
+    [source] = load_sources([tmp_path])
+    from crawlers.layouts import template_url
+
+    assert template_url(source, "https://x.gov.cn/a/list.html", 3).endswith('data.jsp?s=41&e=60&json={"p":03}')
+
+
+def test_unknown_charset_in_encoding_hints_names_the_key(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD + '[encoding]\nfallback = "gbk2"\n')
+    with pytest.raises(SourceError, match=r"encoding\.fallback: .*unknown charset 'gbk2'") as info:
+        load_sources([tmp_path])
+    assert str(path) in str(info.value)
+
+
+def test_a_source_without_schedule_takes_the_settings_interval(tmp_path):
+    write(tmp_path, "plain.toml", GOOD)
+    write(tmp_path, "own.toml", GOOD.replace('"demo-site"', '"own-site"') + "[schedule]\ninterval_minutes = 240\n")
+    sources = {s.id: s for s in load_sources([tmp_path])}
+    assert sources["demo-site"].interval_minutes is None  # the daemon then uses crawl.interval_minutes
+    assert sources["own-site"].interval_minutes == 240
+    rows = {row["id"]: row["interval_minutes"] for row in source_rows(list(sources.values()))}
+    assert rows == {"demo-site": "default", "own-site": "240"}
+    table = list_sources_table([tmp_path], default_interval=45).splitlines()
+    assert any(line.startswith("demo-site") and "45 (default)" in line for line in table)
+    assert any(line.startswith("own-site") and " 240 " in line for line in table)
+
+
+def _loader(tmp_path: Path, modules: list[str]):
+    from scrapy.settings import Settings as ScrapySettings
+
+    from crawlers.spiderloader import SourceSpiderLoader
+
+    settings = ScrapySettings({"SPIDER_MODULES": modules, "POLICYWATCH_SOURCES_DIRS": [str(tmp_path / "src")]})
+    return SourceSpiderLoader.from_settings(settings)
+
+
+def _spider_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, body: str) -> str:
+    package = tmp_path / "pkgs" / name
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "custom.py").write_text(
+        "from crawlers.spiders.generic import GenericSpider\n\n\n" + body, encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    return name
+
+
+@pytest.mark.filterwarnings("ignore:There are several spiders with the same name")
+def test_spider_loader_refuses_a_subclass_that_would_replace_the_generic_spider(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    write(tmp_path / "src", "demo.toml", GOOD)
+    package = _spider_package(tmp_path, monkeypatch, "pw_inherits_name", "class TokenSpider(GenericSpider):\n    pass\n")
+    with pytest.raises(SourceError, match=r"TokenSpider in pw_inherits_name\.custom is named 'generic'.*name = ''"):
+        _loader(tmp_path, ["crawlers.spiders", package])
+    fixed = _spider_package(tmp_path, monkeypatch, "pw_no_name", "class TokenSpider(GenericSpider):\n    name = ''\n")
+    assert set(_loader(tmp_path, ["crawlers.spiders", fixed]).list()) == {"generic", "demo-site"}
+
+
+def test_spider_loader_refuses_a_source_id_that_is_already_a_spider_name(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    path = write(tmp_path / "src", "demo.toml", GOOD)
+    package = _spider_package(
+        tmp_path, monkeypatch, "pw_named_spider", "class DemoSpider(GenericSpider):\n    name = 'demo-site'\n"
+    )
+    with pytest.raises(SourceError) as info:
+        _loader(tmp_path, ["crawlers.spiders", package])
+    assert str(info.value).startswith(f"{path}: id: 'demo-site' is also the name of the spider class DemoSpider")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawlers.catalog import PACKAGE_SOURCES_DIR, load_sources
 from crawlers.catalog import check_sources as check_report
-from crawlers.check import check_sources
+from crawlers.check import check_sources, render_report
 
 
 def simulated(sim):
@@ -64,3 +66,108 @@ def test_report_for_the_cli_names_each_field_and_problem(sim, crawl_settings):
     assert "index_no ✓" in report and "issue_date ✓" in report
     report, ok = check_report(crawl_settings, "sim-liuzhou")
     assert not ok and "problem: list page" in report and "HTTP 404" in report
+
+
+def _until_missing_source(folder, sim, extra: str = "", spider: str = "", detail: str = "") -> None:
+    """南沙's column read the way most real sources are: template pages until one is missing."""
+    folder.mkdir(exist_ok=True)
+    (folder / "seq.toml").write_text(
+        f'''id = "seq"
+name = "南沙 (no page count)"
+region = "广州市南沙区"
+layout = "static"
+list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
+{f'spider = "{spider}"' if spider else ""}
+[links]
+item = "ul.news_list li"
+date = "span.date::text"
+[pagination]
+kind = "template"
+template = "index_{{n}}.html"
+{extra}
+[detail]
+{detail}
+[verification]
+status = "unverified"
+method = "test"
+''',
+        encoding="utf-8",
+    )
+
+
+def test_check_fetches_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path):
+    for number in range(3):
+        sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
+    _until_missing_source(tmp_path / "src", sim)
+    sim.reset_log()
+    [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
+
+    assert result.ok, result.problems
+    assert result.pagination == "found" and result.second_page_url.endswith("/index_1.html")
+    assert (result.second_page_links, result.second_page_new_links) == (2, 2)
+    assert "/nansha/zwgk/zcwj/index_1.html" in [r.path for r in sim.request_log()]
+
+
+def test_check_reports_a_missing_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path):
+    _until_missing_source(tmp_path / "src", sim)  # one document: index_1.html answers 404
+    [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
+
+    assert not result.ok and result.pagination == "missing"
+    assert "index_1.html not read: HTTP 404 (wrong pagination.template" in result.problems[0]
+    assert "pagination: missing" in render_report([result])
+
+
+@pytest.mark.parametrize(("extra", "page_cap"), [("max_pages = 1\ncomplete = false", 50), ("", 1)])
+def test_check_reads_no_page_two_when_max_pages_or_the_page_cap_forbid_it(sim, tmp_path, extra, page_cap):
+    for number in range(3):
+        sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
+    _until_missing_source(tmp_path / "src", sim, extra)
+    sim.reset_log()
+    [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0, page_cap=page_cap)
+
+    assert result.ok and result.pagination == "n/a"
+    assert "only one list page is read" in result.notes[0]
+    assert not [r for r in sim.request_log() if "index_" in r.path]
+
+
+def test_check_uses_the_page_cap_from_settings(sim, crawl_settings):
+    for number in range(3):
+        sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
+    capped = crawl_settings.model_copy(update={"crawl": crawl_settings.crawl.model_copy(update={"page_cap": 1})})
+    report, ok = check_report(capped, "sim-nansha")
+    assert ok and "only one list page is read (max_pages 0, page cap 1)" in report
+    report, ok = check_report(crawl_settings, "sim-nansha")
+    assert ok and "pagination: found, next page 2 links (2 new)" in report
+
+
+def test_check_paginates_through_the_source_spider_class(sim, tmp_path, monkeypatch):
+    for number in range(5):  # three list pages
+        sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
+    package = tmp_path / "pkgs" / "pw_check_spider"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "skip.py").write_text(
+        "from crawlers.layouts import template_url\n"
+        "from crawlers.spiders.generic import GenericSpider\n\n\n"
+        "class SkipSpider(GenericSpider):\n"
+        "    name = ''\n\n"
+        "    @classmethod\n"
+        "    def next_list_urls(cls, source, first_url, page, number, cap):\n"
+        "        return [template_url(source, first_url, number + 2)]  # a site whose pager skips a page\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    _until_missing_source(tmp_path / "src", sim, spider="pw_check_spider.skip:SkipSpider")
+    [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
+    assert result.ok, result.problems
+    assert result.second_page_url.endswith("/index_2.html") and result.second_page_links == 2
+
+
+def test_check_reports_whether_the_meta_table_selector_matches(sim, tmp_path):
+    results = {r.source_id: r for r in check_sources(simulated(sim), user_agent="pw-test", delay_s=0)}
+    assert results["sim-nansha"].detail["meta_table"] is True  # table.xxgk_table
+    assert "meta_table" not in results["sim-shenzhen"].detail  # no selector, nothing claimed
+    _until_missing_source(tmp_path / "src", sim, detail='meta_table = "table.bd1"')
+    [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
+    assert result.detail["meta_table"] is False
+    assert any("meta_table 'table.bd1' matches nothing" in problem for problem in result.problems)

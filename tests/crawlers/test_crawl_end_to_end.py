@@ -72,14 +72,40 @@ def test_link_and_json_pagination_reach_every_list_page(site_id, sim, crawl):
     assert result.stats["published"] == 4
 
 
-def test_page_cap_stops_pagination_and_withholds_the_inventory(sim, crawl, read_events, events_of):
+@pytest.mark.parametrize("site_id", ["shenzhen", "nansha"])  # a next link; a template with a page count
+def test_page_cap_stops_pagination_and_withholds_the_inventory(site_id, sim, crawl, read_events, events_of):
     for number in range(5):
-        sim.publish("shenzhen", f"70{number}", f"测试文件{number}", f"正文{number}", f"2025-03-0{number + 1}")
-    result = crawl("sim-shenzhen", POLICYWATCH_PAGE_CAP="2")
+        sim.publish(site_id, f"70{number}", f"测试文件{number}", f"正文{number}", f"2025-03-0{number + 1}")
+    result = crawl(f"sim-{site_id}", POLICYWATCH_PAGE_CAP="2")
     assert result.stats["list_pages"] == 2
     assert not result.ok and result.outcome == "partial"
+    assert result.stats["page_cap_reached"] and "page cap of 2 list pages reached" in result.error
     assert "not every list page was read" in result.error
     assert events_of(read_events(), "source.crawled") == []
+
+
+@pytest.mark.parametrize(
+    ("pagination", "outcome"),
+    [
+        ("complete = false", "partial"),  # would read until a page is missing: the cap stopped it
+        ("max_pages = 3\ncomplete = false", "partial"),  # max_pages not reached: the cap stopped it
+        ("max_pages = 2\ncomplete = false", "ok"),  # max_pages stopped it, as designed
+    ],
+)
+def test_page_cap_on_a_newest_pages_only_source_makes_the_crawl_partial(
+    pagination, outcome, sim, bus_config, tmp_path
+):
+    for number in range(5):  # 6 documents on 3 list pages
+        sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
+    _custom_source(tmp_path / "src", sim, f'kind = "template"\ntemplate = "index_{{n}}.html"\n{pagination}')
+    settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"], "page_cap": 2})
+    result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
+                       topic_prefix=bus_config.topic_prefix, timeout_s=60,
+                       extra_settings={"AUTOTHROTTLE_ENABLED": "False"})
+    assert (result.outcome, result.stats["list_pages"], result.stats["published"]) == (outcome, 2, 4)
+    assert result.stats["page_cap_reached"] is (outcome == "partial")
+    if outcome == "partial":
+        assert result.error.startswith("page cap of 2 list pages reached")
 
 
 def test_recrawl_of_unchanged_site_publishes_nothing(sim, crawl, read_events, events_of):
@@ -159,7 +185,30 @@ def test_scrapy_list_and_crawl_work_from_the_repo_root(sim, tmp_path):
     assert len(items) == 1 and "深圳市人民政府" in items[0]["html"]
 
 
-def _custom_source(folder: Path, sim, pagination: str) -> None:
+def test_generic_spider_named_with_a_source_uses_the_source_spider_class(sim, tmp_path):
+    (tmp_path / "pw_e2e_spider.py").write_text(
+        "from crawlers.spiders.generic import GenericSpider\n\n\n"
+        "class MarkedSpider(GenericSpider):\n"
+        "    name = ''\n\n"
+        "    def parse_detail(self, response):\n"
+        "        for item in super().parse_detail(response):\n"
+        "            item.list_title = '[marked] ' + item.list_title\n"
+        "            yield item\n",
+        encoding="utf-8",
+    )
+    _custom_source(tmp_path / "src", sim, 'kind = "none"', spider="pw_e2e_spider:MarkedSpider")
+    env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8", "PYTHONPATH": f"{REPO}:{tmp_path}"}
+    out = tmp_path / "items.jl"
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "generic", "-a", "source=custom",
+         "-s", f"POLICYWATCH_SOURCES_DIRS={tmp_path / 'src'}", "-s", "AUTOTHROTTLE_ENABLED=False", "-o", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )
+    [item] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert item["list_title"].startswith("[marked] ")
+
+
+def _custom_source(folder: Path, sim, pagination: str, spider: str = "") -> None:
     folder.mkdir(exist_ok=True)
     (folder / "custom.toml").write_text(
         f'''id = "custom"
@@ -167,6 +216,7 @@ name = "南沙 (no page count)"
 region = "广州市南沙区"
 layout = "static"
 list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
+{f'spider = "{spider}"' if spider else ""}
 [links]
 item = "ul.news_list li"
 date = "span.date::text"

@@ -108,12 +108,16 @@ def toml_literal(value: Any) -> str:
 
 
 def documented_default(info: FieldInfo) -> str | None:
-    """What the default cell must say; None for a nested table (described in words)."""
+    """What the default cell must say; None for a nested table (described in words).
+
+    A key whose default is unset (None: TOML has no null) is documented as "unset"."""
     if info.is_required():
         return "required"
     if nested_model(info) is not None:
         return None
     value = info.default_factory() if info.default_factory is not None else info.default  # type: ignore[call-arg]
+    if value is None:
+        return "unset"
     return f"`{toml_literal(value)}`"
 
 

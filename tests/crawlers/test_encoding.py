@@ -46,3 +46,56 @@ def test_rare_characters_outside_gbk_decode_via_gb18030():
     rare = "䶮"  # in GB18030, not in GBK
     body = f'<meta charset="gbk"><p>{TEXT}{rare}</p>'.encode("gb18030")
     assert rare in body.decode(sniff_encoding(body, ""))
+
+
+BIG5_TEXT = "臺北市政府關於推動人工智慧產業發展計畫之公告"
+
+
+def test_declared_charset_wins_over_a_lying_meta_and_header():
+    # Big5 bytes whose page claims gbk: they also "decode" as gbk, into mojibake.
+    body = f'<meta charset="gbk"><p>{BIG5_TEXT}</p>'.encode("big5")
+    assert BIG5_TEXT not in body.decode(sniff_encoding(body, "text/html; charset=gbk"))
+    encoding = sniff_encoding(body, "text/html; charset=gbk", declared="big5")
+    assert encoding == "big5" and BIG5_TEXT in body.decode(encoding)
+
+
+def test_declared_charset_does_not_turn_a_utf8_page_into_mojibake():
+    body = page(None).encode("utf-8")  # the site says gbk, this page is UTF-8
+    assert TEXT in body.decode(sniff_encoding(body, "", declared="gbk"))
+
+
+def test_declared_charset_that_does_not_fit_the_bytes_is_not_trusted():
+    body = page("gbk").encode("gbk")
+    encoding = sniff_encoding(body, "", declared="ascii")
+    assert TEXT in body.decode(encoding)
+
+
+def test_fallback_is_the_last_resort_for_undeclared_bytes():
+    big5 = f"<p>{BIG5_TEXT}</p>".encode("big5")  # no meta, no header charset
+    assert sniff_encoding(big5) == "gb18030"  # the default fallback: wrong for this site
+    assert BIG5_TEXT in big5.decode(sniff_encoding(big5, "text/html", fallback="big5"))
+    gbk = page(None).encode("gbk")
+    assert TEXT in gbk.decode(sniff_encoding(gbk, "text/html", fallback="gbk"))
+
+
+def test_encoding_middleware_applies_the_source_hints():
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from crawlers.catalog import EncodingHints
+    from crawlers.middlewares import EncodingMiddleware
+
+    body = f"<html><body><p>{BIG5_TEXT}</p></body></html>".encode("big5")
+    source = SimpleNamespace(encoding=EncodingHints(fallback="big5"))
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+    crawler = SimpleNamespace(stats=stats, spider=SimpleNamespace(source=source))
+    middleware = EncodingMiddleware(crawler)  # type: ignore[arg-type]
+    url = "http://127.0.0.1/x.html"
+    response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"}, request=Request(url))
+    decoded = middleware.process_response(response.request, response)
+    assert BIG5_TEXT in decoded.text
+    assert stats.get_value("policywatch/encoding_corrected/big5") == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from crawlers.runner import run_crawl
 from policywatch.settings import load_settings
 
@@ -77,3 +79,20 @@ def test_links_outside_the_source_domains_are_not_followed(sim, bus_config, tmp_
                         timeout_s=60, extra_settings=FAST)
     assert blocked.stats.get("published", 0) == 0
     assert not [r for r in sim.request_log() if r.path.startswith("/shenzhen/gkmlpt/content/")]
+
+
+@pytest.mark.parametrize("target", ["list", "detail", "attachment"])
+def test_redirect_to_another_host_is_refused_and_reported(target, sim, crawl, read_events, events_of):
+    sim.inject_error("minhang", "offsite_redirect", target=target)  # 302 to http://localhost:<port>/…
+    result = crawl("sim-minhang")
+
+    assert result.outcome == "partial"
+    assert f"{target} " in " ".join(result.stats["failures"])
+    assert "redirect to localhost refused: outside the source's domains" in result.error
+    assert result.stats["offsite_redirects"] >= 1
+    pages = events_of(read_events(), "page.fetched")
+    if target == "attachment":  # the page is still published, its attachments marked failed
+        [page] = pages
+        assert all("redirect to localhost refused" in a["status"] for a in page["attachments"])
+    else:
+        assert pages == []
