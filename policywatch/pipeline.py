@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
@@ -45,6 +48,7 @@ class PipelineState:
     partitions: int
     pid: int
     web_url: str
+    broker_pid: int | None = None
 
 
 class Pipeline:
@@ -66,6 +70,7 @@ class Pipeline:
         self.sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
         # Set on shutdown: running crawls stop within seconds (outcome "cancelled").
         self.stopping = threading.Event()
+        self._web_url = ""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -78,6 +83,7 @@ class Pipeline:
             with transaction(self.factory) as session:
                 sync_subscriptions(session, specs)
             log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
+        self._reap_stale_broker()
         servers = list(settings.kafka.bootstrap_servers)
         if not servers:
             self.broker = EmbeddedBroker(log_file=settings.var_dir / "broker.log").start()
@@ -112,6 +118,7 @@ class Pipeline:
             AlertStage(self.factory, self.deliverer, base_url, self.metrics),
         ]
         self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
+        self._web_url = web_url
         self._write_state(web_url)
         self.relay_outbox()
         return self
@@ -191,6 +198,7 @@ class Pipeline:
         ensure_topics(self.bus)
         self.producer.reconnect()
         self.metrics.broker_up.set(1)
+        self._write_state(self._web_url)
         self.relay_outbox()
         return True
 
@@ -239,9 +247,23 @@ class Pipeline:
                 row.updated_at = datetime.now(UTC)
                 session.add(row)
 
-    def _write_state(self, web_url: str) -> None:
-        import os
+    def _reap_stale_broker(self) -> None:
+        """Stop an embedded broker left behind by a daemon that was killed (SIGKILL, OOM)."""
+        path = self.settings.runtime_file
+        if not path.exists():
+            return
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return
+        owner, broker_pid = state.get("pid"), state.get("broker_pid")
+        if not broker_pid or (owner and _alive(owner)):
+            return
+        if _alive(broker_pid) and "tansu" in _command_line(broker_pid):  # never a recycled pid
+            log.warning("stopping embedded broker %d left behind by daemon %s", broker_pid, owner)
+            os.kill(broker_pid, signal.SIGTERM)
 
+    def _write_state(self, web_url: str) -> None:
         assert self.bus is not None
         state = PipelineState(
             bootstrap_servers=list(self.bus.bootstrap_servers),
@@ -250,5 +272,23 @@ class Pipeline:
             partitions=self.bus.partitions,
             pid=os.getpid(),
             web_url=web_url,
+            broker_pid=self.broker.pid if self.broker is not None else None,
         )
         self.settings.runtime_file.write_text(json.dumps(state.__dict__, indent=2), encoding="utf-8")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

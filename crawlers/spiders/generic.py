@@ -67,6 +67,7 @@ class GenericSpider(scrapy.Spider):
         self.known_urls = known_urls
         self.window = window  # only for newest-pages-only sources with a state folder
         self.window_probes = window_probes
+        self._gone_delivered: set[str] = set()
         self.allowed_domains = list(source.allowed_domains)
         self._list_seen: set[str] = set()
         self._lists_outstanding = 0
@@ -295,14 +296,19 @@ class GenericSpider(scrapy.Spider):
             yield self._probe(url, window=True)
 
     def _window_item_delivered(self, item: Any) -> None:
-        """A PageGone the broker acknowledged: the departed URL is settled."""
+        """A PageGone the broker acknowledged: that URL is settled (a departed one leaves the queue;
+        a listed one must not "depart" next crawl and be reported twice)."""
         if isinstance(item, GoneItem) and self.window is not None:
-            self.window.resolve(item.url)
+            self._gone_delivered.add(item.url)
 
     def _save_window(self, spider: scrapy.Spider) -> None:
-        if self.window is not None and spider is self:
-            self.crawler.stats.set_value("policywatch/window_backlog", len(self.window.departed))
-            self.window.save()
+        if self.window is None or spider is not self:
+            return
+        for url in self._gone_delivered:
+            self.window.resolve(url)
+            self.window.window.discard(url)
+        self.crawler.stats.set_value("policywatch/window_backlog", len(self.window.departed))
+        self.window.save()
 
     # --- details ------------------------------------------------------------------------------
 
