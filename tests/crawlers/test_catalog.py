@@ -214,3 +214,19 @@ def test_spider_loader_refuses_a_source_id_that_is_already_a_spider_name(tmp_pat
     with pytest.raises(SourceError) as info:
         _loader(tmp_path, ["crawlers.spiders", package])
     assert str(info.value).startswith(f"{path}: id: 'demo-site' is also the name of the spider class DemoSpider")
+
+
+def test_generic_spider_refuses_a_source_whose_class_needs_its_own_settings(tmp_path, monkeypatch):
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.spiders.generic import GenericSpider
+
+    package = _spider_package(
+        tmp_path, monkeypatch, "pw_own_settings",
+        "class SlowSpider(GenericSpider):\n    name = ''\n    custom_settings = {'DOWNLOAD_DELAY': 5}\n",
+    )
+    (tmp_path / "src").mkdir()
+    write(tmp_path / "src", "demo.toml", GOOD.replace('layout = "static"', f'layout = "static"\nspider = "{package}.custom:SlowSpider"'))
+    crawler = get_crawler(GenericSpider, {"POLICYWATCH_SOURCES_DIRS": [str(tmp_path / "src")]})
+    with pytest.raises(SourceError, match=r"uses its own spider .*: run: scrapy crawl demo-site"):
+        GenericSpider.from_crawler(crawler, source="demo-site")
