@@ -115,7 +115,13 @@ def sources_list(obj: Context) -> None:
     from crawlers.catalog import list_sources_table
 
     settings = obj.settings()
-    click.echo(list_sources_table(settings.crawl.sources_dirs, settings.crawl.simulator_url))
+    click.echo(
+        list_sources_table(
+            settings.crawl.sources_dirs,
+            settings.crawl.simulator_url,
+            default_interval=settings.crawl.interval_minutes,
+        )
+    )
 
 
 @sources.command("check")
