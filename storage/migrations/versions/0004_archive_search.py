@@ -38,7 +38,7 @@ def upgrade() -> None:
         )
         op.execute(f"CREATE INDEX ix_{PG_TABLE}_tsv ON {PG_TABLE} USING GIN (tsv)")
     else:
-        raise NotImplementedError(f"archive search supports SQLite and PostgreSQL, not {bind.dialect.name}")
+        raise RuntimeError(f"archive search supports SQLite and PostgreSQL, not {bind.dialect.name}")
     indexed = rebuild_index(bind)
     if indexed:
         log.info("search index backfilled with %d stored versions", indexed)
