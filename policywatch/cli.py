@@ -150,6 +150,8 @@ def crawl(obj: Context, source_id: str) -> None:
         result = pipeline.crawl(source_id)
         pipeline.wait_idle(timeout_s=120)
     click.echo(f"{source_id}: {result.outcome} {json.dumps(result.stats, ensure_ascii=False, default=str)}")
+    if not result.ok:
+        raise click.ClickException(f"crawl of {source_id} was {result.outcome}: {result.error}")
 
 
 @main.command()

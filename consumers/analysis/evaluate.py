@@ -154,7 +154,7 @@ def score_case(report: Report, case: str, analysis: Analysis, gold: dict[str, ob
                            list(gold["attachments"]))  # type: ignore[arg-type]
 
 
-SETS = ("original", "blind")
+SETS = ("original", "blind", "blind2")
 
 
 def _gold_file_cases(folder: Path, gold_name: str) -> Iterator[tuple[str, Analysis, dict[str, object],
@@ -173,8 +173,8 @@ def iter_cases(fixtures: Path, which: str = "original") -> Iterator[tuple[str, A
     ``original``: the labeled excerpts, seeds, composed cases and saved pages the engine was developed on;
     ``blind``: cases whose gold was written before the engine first saw them (the held-out estimate).
     """
-    if which == "blind":
-        yield from _gold_file_cases(fixtures / "blind", "blind.gold.json")
+    if which in ("blind", "blind2"):
+        yield from _gold_file_cases(fixtures / which, f"{which}.gold.json")
         return
     for path in sorted((fixtures / "labeled").glob("d*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -190,7 +190,7 @@ def iter_cases(fixtures: Path, which: str = "original") -> Iterator[tuple[str, A
 
 def _case_file(fixtures: Path, case: str) -> Path | None:
     """The HTML file of a page case (its id is the file name's first part)."""
-    for folder in ("pages", "blind"):
+    for folder in ("pages", "blind", "blind2"):
         for pattern in (f"{case}.html", f"{case}_*.html"):
             for path in (fixtures / folder).glob(pattern):
                 return path
