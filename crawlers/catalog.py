@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 SIMULATOR_PLACEHOLDER = "{simulator}"
 PACKAGE_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 
-Layout = Literal["static", "json_api", "inline_json", "hanweb_jpage"]
+Layout = Literal["static", "json_api", "inline_json", "hanweb_jpage", "auto"]
 TEMPLATE_FIELDS = ("n", "page", "start", "end")
 
 

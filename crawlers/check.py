@@ -5,7 +5,9 @@ page (fetched by the source's own pagination rule, the page cap and ``max_pages`
 on a sample detail page which fields were found (title, body, 政府信息公开 fields, the
 ``[detail] meta_table`` selector, attachments). A source with its own spider class is parsed and
 paginated through that class's hooks (``read_list_page``, ``next_list_urls``).
-It is what an operator runs on the first day with network. It obeys robots.txt, sends the
+Whatever the layout, it also reports what the selector-free extractor (``layout = "auto"``,
+``crawlers.autolist``) finds on the same list page — its count and first titles — a quick way to
+write or repair selectors. It is what an operator runs on the first day with network. It obeys robots.txt, sends the
 configured User-Agent, and fetches at most a handful of pages per source, one at a time.
 Detail fields are found with the analysis stage's own extractor (``consumers.analysis.page``).
 """
@@ -49,6 +51,8 @@ class SourceCheck:
     detail: dict[str, bool] = field(default_factory=dict)
     detail_values: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    auto_links: int = 0  # what the selector-free extractor (layout "auto") finds on the same list page
+    auto_summary: str = ""  # its count, pagination and first titles, for writing or repairing selectors
 
     @property
     def ok(self) -> bool:
@@ -124,10 +128,12 @@ def check_source(source: SourceDefinition, fetch: Fetch, page_cap: int = 50) -> 
             f"plain GETs: run scrapy crawl {source.id} to test the requests themselves"
         )
     try:
-        page = spider.read_list_page(source, url, _text(fetch, url, source))
+        text = _text(fetch, url, source)
+        page = spider.read_list_page(source, url, text)
     except (OSError, ValueError) as exc:
         result.problems.append(f"list page {url} not read: {exc}")
         return result
+    _auto_suggestion(url, text, result)
     result.list_ok = True
     result.links = len(page.links)
     if not page.links:
@@ -136,6 +142,19 @@ def check_source(source: SourceDefinition, fetch: Fetch, page_cap: int = 50) -> 
     if page.links:
         _check_detail(source, page.links[0].url, page.links[0].title, fetch, result)
     return result
+
+
+def _auto_suggestion(url: str, text: str, result: SourceCheck) -> None:
+    """Information, never a problem: what ``layout = "auto"`` finds, to compare with the selectors."""
+    from crawlers.autolist import describe, extract_list
+
+    try:
+        auto = extract_list(url, text)
+    except (ValueError, RecursionError) as exc:  # a heuristic must never break a check
+        result.auto_summary = f"failed: {exc}"
+        return
+    result.auto_links = len(auto.links)
+    result.auto_summary = describe(auto)
 
 
 def _check_second_page(
@@ -252,6 +271,8 @@ def render_report(results: Sequence[SourceCheck]) -> str:
     for r in results:
         lines = [f"{r.source_id}: {'OK' if r.ok else 'PROBLEMS'}  ({r.list_url})"]
         lines.append(f"  list: {'read' if r.list_ok else 'NOT read'}, {r.links} document links")
+        if r.auto_summary:
+            lines.append(f"  auto layout finds: {r.auto_summary}")
         if r.pagination == "found":
             lines.append(
                 f"  pagination: found, next page {r.second_page_links} links "

@@ -39,6 +39,8 @@ class ListPage:
     links: list[ListLink] = field(default_factory=list)
     total: int | None = None
     next_urls: list[str] = field(default_factory=list)
+    total_records: int | None = None  # records in the whole list, when the page says (Hanweb)
+    pager: str = ""  # the pagination the ``auto`` layout recognised ("createPageHTML", "next_link" …)
 
 
 def normalise_date(text: str) -> str:
@@ -192,11 +194,42 @@ def parse_hanweb_jpage(source: SourceDefinition, url: str, text: str) -> ListPag
     return ListPage(links=_links_from_html(source, url, selector), total=_total_from_text(source, text))
 
 
+def parse_auto(source: SourceDefinition, url: str, text: str) -> ListPage:
+    """No selectors: ``crawlers.autolist`` finds the list by its shape (``[links] url_regex`` still
+    filters). Without a ``[pagination]`` kind the pagination it recognises is followed; with one,
+    the source's own rule replaces it."""
+    from crawlers.autolist import extract_list  # autolist imports this module
+
+    page = extract_list(url, text)
+    if source.links.url_regex:
+        page.links = [link for link in page.links if re.search(source.links.url_regex, link.url)]
+    rules = source.pagination
+    if rules.kind != "none":
+        page.next_urls = []
+        if rules.total_regex:
+            page.total = _total_from_text(source, text)
+        elif rules.total_path:
+            try:
+                total = _dig(json.loads(text), rules.total_path)
+            except ValueError:
+                total = None
+            page.total = int(total) if isinstance(total, int | str) and str(total).isdigit() else None
+        else:
+            page.total = None
+        if rules.kind == "next_link":
+            selector = lenient_selector(text)
+            for href in selector.css(rules.next_css).getall():
+                if href and not href.startswith("javascript:"):
+                    page.next_urls.append(urljoin(url, href.strip()))
+    return page
+
+
 LIST_PARSERS: dict[str, Callable[[SourceDefinition, str, str], ListPage]] = {
     "static": parse_static,
     "json_api": parse_json_api,
     "inline_json": parse_inline_json,
     "hanweb_jpage": parse_hanweb_jpage,
+    "auto": parse_auto,
 }
 
 
