@@ -12,6 +12,7 @@ Public API::
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .fields import parse_fields
 from .metadata import Metadata, body_start, extract_metadata
 from .normalize import matching_form, squash
 from .outline import Clause, attachments, parse_outline
-from .page import extract_page
+from .page import DOC_EXT, extract_page
 from .region import RegionRef, disambiguate_at_start, find_in_text, lookup, region_at_start
 from .relevance import Relevance, classify
 from .render import render_text
@@ -82,6 +83,10 @@ class Analysis:
         }
 
 
+# 《X》政策解读 / 关于《X》的解读: a page about one document, placed by that document's own title
+_LEADING_CITE = re.compile(r"^(?:关于)?[《“\"]")
+
+
 def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
                   hint: str | None = None) -> tuple[RegionRef | None, str | None]:
     """Region from the issuers first (the issuing government decides), then title, notice, the source's
@@ -92,7 +97,7 @@ def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
     for cand in candidates:
         if not cand:
             continue
-        found = region_at_start(matching_form(cand).replace(" ", ""))
+        found = region_at_start(_LEADING_CITE.sub("", matching_form(cand).replace(" ", "")))
         if found:
             return found[0], found[0].level
     for cand in meta.issuers[:1]:
@@ -146,6 +151,10 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     responsibilities = extract_responsibilities(doc.m, outline)
     citations = extract_citations(doc.m, meta.doc_number, (title_m, notice_m))
     listed = [{"name": name, "url": ""} for name in attachments(doc.text)]
+    # a 相关附件 link (清单.pdf) repeating an item of the printed 附件 list is that item, named as printed
+    printed = {squash(a["name"]) for a in listed}
+    page_attachments = [a for a in page_attachments
+                        if not (DOC_EXT.search(a["name"]) and squash(DOC_EXT.sub("", a["name"])) in printed)]
     known = {squash(a["name"]) for a in page_attachments}
     return Analysis(
         text=doc.text, title=meta.title, notice_title=meta.notice_title, doc_number=meta.doc_number,

@@ -1,10 +1,11 @@
 """``python -m consumers.analysis.evaluate``: per-field precision/recall over the labeled set, and the misses.
 
-Two sets (tests/fixtures/analysis), reported separately and then combined: *original* — the 25
+Three sets (tests/fixtures/analysis), reported separately and then combined: *original* — the 25
 hand-labeled real texts, the five seed plans (labeled for this project), the saved real pages with their
 visible facts, and composed cases (GBK bytes, garbled 文号, joint issuers, a notice with no title,
 Traditional script, an unrelated notice, a GBK HTML page) that the engine was developed on; *blind* —
-composed cases whose gold was written before the engine first saw them (the held-out estimate). Strings are
+composed cases whose gold was written before the engine first saw them (the held-out estimate); *blind2* — a
+second, independent blind round by another author in another style (mostly full HTML pages of varied templates). Strings are
 compared after light normalisation (NFKC, OpenCC t2s, whitespace removed, 〔〕≡[], —≡-≡~). A gold key that is
 absent is not scored. For a field, TP = correct non-null prediction, FP = a wrong non-null prediction,
 FN = a gold value missed; accuracy also counts correct nulls. List fields (issuers, citations, targets)
@@ -171,7 +172,7 @@ def iter_cases(fixtures: Path, which: str = "original") -> Iterator[tuple[str, A
     """(case id, analysis, gold, page-field gold) for every labeled case of one set.
 
     ``original``: the labeled excerpts, seeds, composed cases and saved pages the engine was developed on;
-    ``blind``: cases whose gold was written before the engine first saw them (the held-out estimate).
+    ``blind`` / ``blind2``: cases whose gold was written before the engine first saw them (held-out estimates).
     """
     if which in ("blind", "blind2"):
         yield from _gold_file_cases(fixtures / which, f"{which}.gold.json")

@@ -58,9 +58,13 @@ def split_joint(token: str) -> list[str]:
     return [token]
 
 
+# signers separated by spaces, 、 or — when laid out in a table — by the renderer's cell separator |
+_SIGNERS_SPLIT = re.compile(r"[\s|]+|、")
+
+
 def org_line_tokens(line: str) -> list[str] | None:
     """The issuer names on a signature line (several per line in joint documents), or None."""
-    tokens = [t for t in re.split(r"\s+|、", line.strip()) if t]
+    tokens = [t for t in _SIGNERS_SPLIT.split(line.strip()) if t]
     if not tokens or len(tokens) > 6:
         return None
     if not all(is_org(t) for t in tokens):
@@ -87,7 +91,7 @@ def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str
             if same_line and tokens and parse_date(same_line["date"]):
                 lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
                 printed = doc.cut(start + lead, start + lead + len(same_line["orgs"]))
-                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
                 return (printed_tokens if len(printed_tokens) == len(tokens) else tokens,
                         parse_date(same_line["date"]), plain)
             if _RECIPIENTS.search(text):
@@ -108,7 +112,7 @@ def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str
                 break
             first = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
             printed = doc.cut(first, first + len(above))
-            printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+            printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
             issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
             j -= 1
         if issuers:
@@ -133,20 +137,30 @@ def issuer_part(text: str | None) -> list[str]:
     return []
 
 
-_HEADLINE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff]{2,30}(?:[\s、][\u4e00-\u9fff]{2,30}){0,5})\s*(?:联合)?印发《")
+# a sentence opening (现将X印发《…》转发给你们) is not a headline naming the issuer
+_HEADLINE = re.compile(r"^(?!现将|经|根据|按照|为)(?P<orgs>[\u4e00-\u9fff]{2,30}(?:[\s、][\u4e00-\u9fff]{2,30}){0,5})\s*(?:联合)?印发《")
+
+
+# a wire story's lead (after 电 / 本网讯): 新华社北京3月18日电 经国务院同意，国务院办公厅日前印发《…》
+_LEAD = re.compile(r"(?:电|讯)\s*(?:[^，,。《]{0,20}[，,])?\s*(?P<orgs>[\u4e00-\u9fff]{2,30}?(?:[\s、][\u4e00-\u9fff]{2,30}?){0,5})"
+                   r"(?:日前|近日|近期)?(?:联合)?印发了?《")
 
 
 def headline_issuers(doc: Doc, limit: int) -> list[str]:
-    """国务院印发《…》 / 中共中央 国务院印发《…》: a news headline naming the issuing bodies."""
+    """国务院印发《…》 / 中共中央 国务院印发《…》: a news headline (or a wire story's lead) naming the issuers."""
     for start, end in doc.line_spans[:8]:
         if start > limit:
             break
         match = _HEADLINE.match(doc.m[start:end].strip())
+        if match is None:
+            lead = _LEAD.search(doc.m[start:end].strip())
+            if lead and org_line_tokens(lead["orgs"]):
+                return org_line_tokens(lead["orgs"]) or []
         if match:
             tokens = org_line_tokens(match["orgs"])
             if tokens:
                 printed = doc.cut(start, end).strip()[: len(match["orgs"])]
-                printed_tokens = [t for t in re.split(r"\s+|、", printed) if t]
+                printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
                 return printed_tokens if len(printed_tokens) == len(tokens) else tokens
     return []
 

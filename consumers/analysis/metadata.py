@@ -28,7 +28,9 @@ from .text import Doc
 
 GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",
           "纲要", "计划", "方案", "措施", "紧急通知", "通知", "实施办法", "办法", "决定", "决议", "函", "细则",
-          "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策")
+          "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策",
+          # title endings of other genres (→ 其他) that a 印发 notice covers just the same
+          "预案", "规则", "制度", "导则", "规程", "目录", "名录")
 _GENRE_END = re.compile(r"(?:" + "|".join(GENRES) + r")(?:\s*[(（][^()（）]{0,20}[)）])?$")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
 
@@ -396,6 +398,10 @@ def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str |
     return effective, expiry
 
 
+# a local office signed by its level only, no place name: 市府办, 县政府办公室, 区委办, 市人民政府
+_ABBREVIATED_ISSUER = re.compile(r"^(?:省|市|县|区|州|旗|盟)(?:人民政府|政府|府|委)?(?:办公厅|办公室|办)?$")
+
+
 def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | None = None) -> Metadata:
     hints = hints or {}
     limit = body_start(doc)
@@ -408,6 +414,12 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
     sig_issuers, sig_date, plain_dates = find_signature(doc)
     # issuers: signature, then the notice's or the document's own title, then the 发文机关 field
     issuers = sig_issuers
+    if issuers and all(_ABBREVIATED_ISSUER.match(squash(i)) for i in issuers):
+        # 市府办 / 县政府 in the signature: the title prints the same office's full name
+        titled = ([part for t in re.split(r"\s+|、", notice[1]) if t for part in split_joint(t)] if notice
+                  else issuer_part(meta.title))
+        if len(titled) == len(issuers):
+            issuers = titled
     if not issuers and notice:
         issuers = [part for t in re.split(r"\s+|、", notice[1]) if t for part in split_joint(t)]
     if not issuers:

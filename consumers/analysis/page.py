@@ -30,11 +30,16 @@ _BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", ".TRS_UEDITOR", ".pages_conte
 _GENERIC_BODY = ("#content", ".content", "article", ".zw", ".article", ".detail", ".main")
 _TITLE_SELECTORS = (".detail-article-title h2", ".article-title", ".article_title", ".title h1", ".article h1",
                     ".article h2")
-_DOC_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z|txt|ceb)(?:$|[?#])", re.I)
+DOC_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z|txt|ceb)(?:$|[?#])", re.I)
 # "doc title_site" / "site - doc title" separators; a dash between digits is a period (2024—2026年), not one
 _TITLE_SUFFIX = re.compile(r"\s*(?:_{1,2}|\||(?<!\d)(?:-{1,2}|—)|(?:-{1,2}|—)(?!\d))\s*")
 # Title holders of CMS templates without a known class: .bt, .tit, .xl_title, #title … (checked by content)
-_TITLE_LIKE = ("h1", "h2", "[class*=title]", "[class*=tit]", "[class*=bt]", "[id*=title]", "strong")
+_TITLE_LIKE = ("h1", "h2", "h3", "[class*=title]", "[class*=tit]", "[class*=bt]", "[id*=title]", "strong")
+
+# gov.cn and news templates print the web date unlabelled before 来源 (2025-06-18 16:30 来源：…), often below
+# the body where the labelled field parser does not look
+_STAMP_THEN_SOURCE = re.compile(r"(?:^|\n)\s*((?:19|20)\d{2}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+                                r"(?:信息)?来源\s*[:：]")
 
 
 @dataclass
@@ -76,6 +81,8 @@ def _render(element: etree._Element) -> str:
     text = fold_width("".join(parts))
     text = re.sub(r"[ \t\u3000\xa0]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
+    # a one-cell row of a table-layout page (<td class="biaoti">headline</td>) must read as the bare line
+    text = re.sub(r" \| *(?=\n|$)", "", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -191,6 +198,10 @@ def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) 
             value = next((meta[n] for n in names if meta.get(n)), None)
             if value:
                 fields[key] = re.sub(r"^(\d{4}-\d{2}-\d{2})-(\d{2}:)", r"\1 \2", value)
+    if "publish_date" not in fields:
+        stamp = _STAMP_THEN_SOURCE.search(whole)
+        if stamp:
+            fields["publish_date"] = stamp.group(1)
     if len(fields.get("title", "")) < 5:
         fields.pop("title", None)
     title = _page_title(root, meta, fields, hints, title_tag)
@@ -204,7 +215,7 @@ def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) 
         href = (a.get("href") or "").strip()
         name = _render(a).replace("\n", "").strip() or (a.get("title") or "").strip()
         name = re.sub(r"^(?:附件\s*\d*\s*[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", name)
-        if href and (_DOC_EXT.search(href) or name.startswith("附件")):
+        if href and (DOC_EXT.search(href) or name.startswith("附件")):
             entry = {"name": name, "url": urljoin(url, href) if url else href}
             if entry not in attachments:
                 attachments.append(entry)

@@ -3,12 +3,15 @@
 Decision rules, in order (they mirror the labeled set's conventions):
 
 1. the policy's own title (or its notice's) names AI — 人工智能, AI, 大模型, 智能体, 具身智能, 机器学习,
-   智能算力/智算 …, or 机器人 / 算法 within an industry or policy agenda (产业, 发展, 治理 …) → **yes**;
+   智能算力/智算 …, or 机器人 / 算法 within an industry or policy agenda (产业, 发展, 治理 …) → **yes** —
+   a strong term needs that agenda too, or AI named in the body: a service notice titled “AI+医保” about a
+   chatbot rollout that never names AI again is judged by its body;
 2. the title names a broader digital agenda — 数字经济, 数字化(转型), 新型基础设施/新基建, 大数据, 智慧城市,
-   a sector's 智慧X agenda (智慧民航建设, 智慧交通发展 …),
+   a sector's 智慧X / 智能化 agenda (智慧民航建设, 智慧交通发展, 装备产业智能化改造 …),
    数字政府, 信息化, 互联网+, 工业互联网, 算力 … — or an AI-adjacent industry (智能网联汽车, 自动驾驶,
-   智能制造) → **borderline** (AI treated in passing or by type);
-3. a technology title (5G, 信息通信, 科技创新, 集成电路 …) whose body mentions AI at least twice → borderline;
+   智能制造) → **borderline** (AI treated in passing or by type) — for an adjacent industry only with an
+   agenda in the title or AI in the body: a 智能制造专项资金申报 call that never names AI is **no**;
+3. a technology title (5G, 信息通信, 科技创新, 集成电路, 新场景应用 …) whose body mentions AI at least twice → borderline;
 4. otherwise AI must dominate the body (≥ 10 mentions, ≥ 3 per 1,000 characters, present in at least three
    quarters of the text) for yes, or be frequent (≥ 5 and ≥ 1 per 1,000) for borderline; else **no**.
 
@@ -41,12 +44,12 @@ _TITLE_AI = re.compile(r"人工智能|(?<![A-Za-z])AI(?![A-Za-z])|大模型|智�
 _TITLE_AI_WEAK = re.compile(r"机器人|算法")
 _AGENDA = re.compile(r"产业|发展|创新|应用|赋能|行动|规划|措施|政策|治理|管理|规定|建设")
 # a sector's 智慧X agenda (智慧民航建设路线图) is a digital-transformation plan; a 智慧养老产品申报 notice is not
-_TITLE_SMART = re.compile(r"智慧")
+_TITLE_SMART = re.compile(r"智慧|智能化")  # 智能化改造 of a sector is its digital transformation
 _TITLE_DIGITAL = re.compile(r"数字(?!人民币)|新型基础设施|新基建|大数据|智慧城市|信息化|互联网\+|工业互联网|算力|"
                             r"云计算|数据要素|公共数据|数据资源|数据开放|元宇宙|数据中心")
 _TITLE_ADJACENT = re.compile(r"智能网联|自动驾驶|无人驾驶|智能制造|智能汽车|智能终端|脑机接口|智能传感")
 _TITLE_TECH = re.compile(r"5G|区块链|物联网|虚拟现实|信息技术|信息通信|通信|科技|创新|软件|集成电路|芯片|半导体|智能制造|智能网联|智慧|电子信息|"
-                         r"制造业|高新技术|新兴产业|未来产业|战略性")
+                         r"制造业|高新技术|新兴产业|未来产业|战略性|场景")
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "智能制造": ("智能制造", "工业互联网", "智能工厂", "数字化车间", "智能化改造"),
@@ -154,9 +157,9 @@ def classify(title: str | None, notice_title: str | None, body: str) -> Relevanc
     for term, n in counts.most_common(8):
         evidence.append({"term": term, "where": "body", "count": n, "context": _snippet(body, term)})
 
-    if title_ai:
+    if title_ai and (_AGENDA.search(heading) or core >= 2):
         label = "yes"
-    elif title_digital or (heading and _TITLE_ADJACENT.search(heading)):
+    elif title_digital or (heading and _TITLE_ADJACENT.search(heading) and (_AGENDA.search(heading) or core)):
         label = "borderline"
     elif core >= 10 and density >= 3 and _spread(body) >= 3:
         label = "yes"

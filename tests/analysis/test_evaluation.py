@@ -5,7 +5,7 @@ import pytest
 from consumers.analysis.evaluate import METADATA_FIELDS, SETS, format_report, main, run
 
 
-@pytest.mark.parametrize(("which", "minimum"), [("original", 40), ("blind", 20)])
+@pytest.mark.parametrize(("which", "minimum"), [("original", 40), ("blind", 20), ("blind2", 30)])
 def test_eval_figures_stay_above_thresholds(fixtures_dir, which, minimum):
     report = run(fixtures_dir, (which,))
     assert report.cases >= minimum
@@ -30,4 +30,5 @@ def test_make_eval_reports_each_set_and_the_combined_figures(fixtures_dir, capsy
     out = capsys.readouterr().out
     assert "=== original set ===" in out and "=== blind set ===" in out and "=== combined ===" in out
     combined = run(fixtures_dir, SETS)
-    assert combined.cases == run(fixtures_dir, ("original",)).cases + run(fixtures_dir, ("blind",)).cases
+    assert combined.cases == sum(run(fixtures_dir, (which,)).cases for which in SETS)
+    assert "=== blind2 set ===" in out
