@@ -11,6 +11,7 @@ Public API::
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,22 +35,15 @@ __all__ = ["Analysis", "RegionRef", "analyze", "analyze_path", "render_text"]
 
 
 @dataclass
-class Analysis:
-    """Everything extracted from one document; ``to_dict`` gives the JSON of ``policywatch analyze --json``."""
+class Analysis(Metadata):
+    """Everything extracted from one document: the metadata plus region, relevance and structure.
 
-    text: str
-    title: str | None = None
-    notice_title: str | None = None
-    doc_number: str | None = None
-    issuers: list[str] = field(default_factory=list)
-    issue_date: str | None = None
-    publish_date: str | None = None
-    effective_date: str | None = None
-    expiry_date: str | None = None
+    ``to_dict`` gives the JSON of ``policywatch analyze --json``.
+    """
+
+    text: str = ""
     region: RegionRef | None = None
     admin_level: str | None = None
-    period: dict[str, int] | None = None
-    doc_type: str | None = None
     ai: Relevance = field(default_factory=lambda: Relevance(label="no", score=0.0))
     outline: list[Clause] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
@@ -157,10 +151,8 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
                         if not (DOC_EXT.search(a["name"]) and squash(DOC_EXT.sub("", a["name"])) in printed)]
     known = {squash(a["name"]) for a in page_attachments}
     return Analysis(
-        text=doc.text, title=meta.title, notice_title=meta.notice_title, doc_number=meta.doc_number,
-        issuers=meta.issuers, issue_date=meta.issue_date, publish_date=meta.publish_date,
-        effective_date=meta.effective_date, expiry_date=meta.expiry_date, region=region, admin_level=level,
-        period=meta.period, doc_type=meta.doc_type, ai=relevance, outline=outline, targets=targets,
+        **{f.name: getattr(meta, f.name) for f in dataclasses.fields(Metadata)},
+        text=doc.text, region=region, admin_level=level, ai=relevance, outline=outline, targets=targets,
         responsibilities=responsibilities, citations=citations,
         attachments=page_attachments + [a for a in listed if squash(a["name"]) not in known], page_fields=fields,
     )
