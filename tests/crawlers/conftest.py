@@ -97,3 +97,36 @@ def of_type(events: list[dict[str, Any]], short: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def events_of() -> Callable[[list[dict[str, Any]], str], list[dict[str, Any]]]:
     return of_type
+
+
+def _write_nansha_source(
+    folder: Path, sim: SimulatedSites, source_id: str, pagination: str, spider: str = "", detail: str = ""
+) -> None:
+    """A source file reading the simulated 南沙 column with the given [pagination] (and spider/detail)."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{source_id}.toml").write_text(
+        f'''id = "{source_id}"
+name = "南沙 (no page count)"
+region = "广州市南沙区"
+layout = "static"
+list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
+{f'spider = "{spider}"' if spider else ""}
+[links]
+item = "ul.news_list li"
+date = "span.date::text"
+[pagination]
+{pagination}
+[detail]
+{detail}
+[verification]
+status = "unverified"
+method = "test"
+''',
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def nansha_source() -> Callable[..., None]:
+    """Writes a test source for the simulated 南沙 column: ``(folder, sim, source_id, pagination, ...)``."""
+    return _write_nansha_source

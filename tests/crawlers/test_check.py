@@ -68,37 +68,13 @@ def test_report_for_the_cli_names_each_field_and_problem(sim, crawl_settings):
     assert not ok and "problem: list page" in report and "HTTP 404" in report
 
 
-def _until_missing_source(folder, sim, extra: str = "", spider: str = "", detail: str = "") -> None:
-    """南沙's column read the way most real sources are: template pages until one is missing."""
-    folder.mkdir(exist_ok=True)
-    (folder / "seq.toml").write_text(
-        f'''id = "seq"
-name = "南沙 (no page count)"
-region = "广州市南沙区"
-layout = "static"
-list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
-{f'spider = "{spider}"' if spider else ""}
-[links]
-item = "ul.news_list li"
-date = "span.date::text"
-[pagination]
-kind = "template"
-template = "index_{{n}}.html"
-{extra}
-[detail]
-{detail}
-[verification]
-status = "unverified"
-method = "test"
-''',
-        encoding="utf-8",
-    )
+UNTIL_MISSING = 'kind = "template"\ntemplate = "index_{n}.html"\n'
 
 
-def test_check_fetches_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path):
+def test_check_fetches_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path, nansha_source):
     for number in range(3):
         sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
-    _until_missing_source(tmp_path / "src", sim)
+    nansha_source(tmp_path / "src", sim, "seq", UNTIL_MISSING)
     sim.reset_log()
     [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
 
@@ -108,8 +84,8 @@ def test_check_fetches_page_two_of_a_source_read_until_a_page_is_missing(sim, tm
     assert "/nansha/zwgk/zcwj/index_1.html" in [r.path for r in sim.request_log()]
 
 
-def test_check_reports_a_missing_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path):
-    _until_missing_source(tmp_path / "src", sim)  # one document: index_1.html answers 404
+def test_check_reports_a_missing_page_two_of_a_source_read_until_a_page_is_missing(sim, tmp_path, nansha_source):
+    nansha_source(tmp_path / "src", sim, "seq", UNTIL_MISSING)  # one document: index_1.html answers 404
     [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
 
     assert not result.ok and result.pagination == "missing"
@@ -118,10 +94,10 @@ def test_check_reports_a_missing_page_two_of_a_source_read_until_a_page_is_missi
 
 
 @pytest.mark.parametrize(("extra", "page_cap"), [("max_pages = 1\ncomplete = false", 50), ("", 1)])
-def test_check_reads_no_page_two_when_max_pages_or_the_page_cap_forbid_it(sim, tmp_path, extra, page_cap):
+def test_check_reads_no_page_two_when_max_pages_or_the_page_cap_forbid_it(sim, tmp_path, extra, page_cap, nansha_source):
     for number in range(3):
         sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
-    _until_missing_source(tmp_path / "src", sim, extra)
+    nansha_source(tmp_path / "src", sim, "seq", UNTIL_MISSING + extra)
     sim.reset_log()
     [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0, page_cap=page_cap)
 
@@ -140,7 +116,7 @@ def test_check_uses_the_page_cap_from_settings(sim, crawl_settings):
     assert ok and "pagination: found, next page 2 links (2 new)" in report
 
 
-def test_check_paginates_through_the_source_spider_class(sim, tmp_path, monkeypatch):
+def test_check_paginates_through_the_source_spider_class(sim, tmp_path, monkeypatch, nansha_source):
     for number in range(5):  # three list pages
         sim.publish("nansha", f"5{number}", f"测试文件{number}", "正文" * 150, f"2026-0{number + 1}-01")
     package = tmp_path / "pkgs" / "pw_check_spider"
@@ -157,17 +133,17 @@ def test_check_paginates_through_the_source_spider_class(sim, tmp_path, monkeypa
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
-    _until_missing_source(tmp_path / "src", sim, spider="pw_check_spider.skip:SkipSpider")
+    nansha_source(tmp_path / "src", sim, "seq", UNTIL_MISSING, spider="pw_check_spider.skip:SkipSpider")
     [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
     assert result.ok, result.problems
     assert result.second_page_url.endswith("/index_2.html") and result.second_page_links == 2
 
 
-def test_check_reports_whether_the_meta_table_selector_matches(sim, tmp_path):
+def test_check_reports_whether_the_meta_table_selector_matches(sim, tmp_path, nansha_source):
     results = {r.source_id: r for r in check_sources(simulated(sim), user_agent="pw-test", delay_s=0)}
     assert results["sim-nansha"].detail["meta_table"] is True  # table.xxgk_table
     assert "meta_table" not in results["sim-shenzhen"].detail  # no selector, nothing claimed
-    _until_missing_source(tmp_path / "src", sim, detail='meta_table = "table.bd1"')
+    nansha_source(tmp_path / "src", sim, "seq", UNTIL_MISSING, detail='meta_table = "table.bd1"')
     [result] = check_sources(load_sources([tmp_path / "src"]), user_agent="pw-test", delay_s=0)
     assert result.detail["meta_table"] is False
     assert any("meta_table 'table.bd1' matches nothing" in problem for problem in result.problems)

@@ -93,10 +93,10 @@ def test_page_cap_stops_pagination_and_withholds_the_inventory(site_id, sim, cra
 )
 def test_page_cap_on_a_newest_pages_only_source_makes_the_crawl_partial(
     pagination, outcome, sim, bus_config, tmp_path
-):
+, nansha_source):
     for number in range(5):  # 6 documents on 3 list pages
         sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
-    _custom_source(tmp_path / "src", sim, f'kind = "template"\ntemplate = "index_{{n}}.html"\n{pagination}')
+    nansha_source(tmp_path / "src", sim, "custom", f'kind = "template"\ntemplate = "index_{{n}}.html"\n{pagination}')
     settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"], "page_cap": 2})
     result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
                        topic_prefix=bus_config.topic_prefix, timeout_s=60,
@@ -184,7 +184,7 @@ def test_scrapy_list_and_crawl_work_from_the_repo_root(sim, tmp_path):
     assert len(items) == 1 and "深圳市人民政府" in items[0]["html"]
 
 
-def test_generic_spider_named_with_a_source_uses_the_source_spider_class(sim, tmp_path):
+def test_generic_spider_named_with_a_source_uses_the_source_spider_class(sim, tmp_path, nansha_source):
     (tmp_path / "pw_e2e_spider.py").write_text(
         "from crawlers.spiders.generic import GenericSpider\n\n\n"
         "class MarkedSpider(GenericSpider):\n"
@@ -195,7 +195,7 @@ def test_generic_spider_named_with_a_source_uses_the_source_spider_class(sim, tm
         "            yield item\n",
         encoding="utf-8",
     )
-    _custom_source(tmp_path / "src", sim, 'kind = "none"', spider="pw_e2e_spider:MarkedSpider")
+    nansha_source(tmp_path / "src", sim, "custom", 'kind = "none"', spider="pw_e2e_spider:MarkedSpider")
     env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8", "PYTHONPATH": f"{REPO}:{tmp_path}"}
     out = tmp_path / "items.jl"
     subprocess.run(
@@ -207,35 +207,13 @@ def test_generic_spider_named_with_a_source_uses_the_source_spider_class(sim, tm
     assert item["list_title"].startswith("[marked] ")
 
 
-def _custom_source(folder: Path, sim, pagination: str, spider: str = "") -> None:
-    folder.mkdir(exist_ok=True)
-    (folder / "custom.toml").write_text(
-        f'''id = "custom"
-name = "南沙 (no page count)"
-region = "广州市南沙区"
-layout = "static"
-list_urls = ["{sim.base_url}/nansha/zwgk/zcwj/index.html"]
-{f'spider = "{spider}"' if spider else ""}
-[links]
-item = "ul.news_list li"
-date = "span.date::text"
-[pagination]
-{pagination}
-[verification]
-status = "unverified"
-method = "test"
-''',
-        encoding="utf-8",
-    )
-
-
 @pytest.mark.parametrize("complete", [True, False])
 def test_pagination_without_a_page_count_reads_until_a_page_is_missing(
     complete, sim, bus_config, tmp_path, read_events, events_of
-):
+, nansha_source):
     for number in range(5):  # 6 documents: index.html, index_1.html, index_2.html; index_3.html is 404
         sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
-    _custom_source(tmp_path / "src", sim, f'kind = "template"\ntemplate = "index_{{n}}.html"\ncomplete = {str(complete).lower()}')
+    nansha_source(tmp_path / "src", sim, "custom", f'kind = "template"\ntemplate = "index_{{n}}.html"\ncomplete = {str(complete).lower()}')
     settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"]})
     result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
                        topic_prefix=bus_config.topic_prefix, timeout_s=60,
