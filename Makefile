@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 eval: $(STAMP)
-	$(BIN)/python -m consumers.analysis.evaluate
+	$(BIN)/python -m consumers.analysis.evaluate $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,7 +14,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -26,9 +25,9 @@ from bench import Row
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Document, DocumentVersion
 from storage.search import SQLITE_TABLE, SearchQuery, count, rebuild_index, search, store_words
+from tools.postgres import TestPostgres
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DOCUMENTS = 5000
 REPEAT = 9
 REGIONS = ("440300", "440115", "210100", "310112", "450200", "330100")
@@ -123,22 +122,14 @@ def _measure(engine: Engine, label: str, build_s: float, built: str) -> list[Row
 
 
 @contextmanager
-def _postgres() -> Iterator[str | None]:
-    """A throw-away database on the local server, or None when it does not answer."""
+def _postgres() -> Iterator[str]:
+    """A throw-away database on the embedded PostgreSQL server (or POLICYWATCH_TEST_POSTGRES_URL's)."""
+    server = TestPostgres.start()
+    url = server.create_database("pwbench")
     try:
-        import psycopg
-
-        name = f"pwbench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception:  # no server here: the SQLite rows still stand
-        yield None
-        return
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield url
     finally:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.drop_database(url)
 
 
 def run() -> list[Row]:
@@ -147,12 +138,11 @@ def run() -> list[Row]:
         lite = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         try:
             rows += _measure(lite, "sqlite", _fill(lite), "index built (jieba + FTS5)")
-            if url is not None:
-                engine = make_engine(url)
-                try:
-                    rows += _measure(engine, "postgres", _fill(engine, lite), "words copied, tsvector built")
-                finally:
-                    engine.dispose()
+            engine = make_engine(url)
+            try:
+                rows += _measure(engine, "postgres", _fill(engine, lite), "words copied, tsvector built")
+            finally:
+                engine.dispose()
         finally:
             lite.dispose()
     return rows

