@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 eval: $(STAMP)
-	$(BIN)/python -m consumers.analysis.evaluate $(ARGS)
+	$(BIN)/python -m tools.evaluate_analysis $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

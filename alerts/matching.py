@@ -19,12 +19,13 @@ places no restriction):
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from alerts.regions import UnknownRegion, document_region, region_within, resolve_region
+from core.errors import UnknownRegion
 from storage.models import Change, Document
+from zhtext.normalize import keyword_form
+from zhtext.regions import document_region, region_within, resolve_region
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,14 @@ def match_reasons(
             return None
         reasons.append(f"地区 region: {region}")
     if sub.keywords:
-        haystack = _fold(f"{document.title or ''}\n{text}")
-        hits = [kw for kw in sub.keywords if _fold(kw) in haystack]
+        haystack = keyword_form(f"{document.title or ''}\n{text}")
+        hits = [kw for kw in sub.keywords if keyword_form(kw) in haystack]
         if not hits:
             return None
         reasons.append("关键词 keywords: " + "、".join(hits))
     if sub.topics:
-        have = {_fold(topic) for topic in document_topics(document, analysis)}
-        hits = [topic for topic in sub.topics if _fold(topic) in have]
+        have = {keyword_form(topic) for topic in document_topics(document, analysis)}
+        hits = [topic for topic in sub.topics if keyword_form(topic) in have]
         if not hits:
             return None
         reasons.append("主题 topics: " + "、".join(hits))
@@ -124,5 +125,3 @@ def _matching_region(wanted: Sequence[str], document: Document) -> str | None:
     return None
 
 
-def _fold(value: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", value).casefold().split())

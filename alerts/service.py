@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.channels.base import Channel
 from alerts.matching import match_reasons
 from alerts.render import RenderedAlert, render_alert, render_html
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings
 from storage.db import transaction
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion, Subscription
 

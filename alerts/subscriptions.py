@@ -17,16 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
-from alerts.regions import UnknownRegion, resolve_region
-from policywatch.errors import PermanentError
+from core.errors import SubscriptionError, UnknownRegion
 from storage.models import Subscription
+from zhtext.regions import resolve_region
 
 CHANGE_KINDS = ("new", "revised", "removed")
 DEMO_SUBSCRIPTIONS = "demo_subscriptions.toml"
 
 
-class SubscriptionError(PermanentError):
-    """A subscription file that cannot be used; the message names the entry and the key."""
 
 
 class SubscriptionSpec(BaseModel):

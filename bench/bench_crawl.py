@@ -11,12 +11,12 @@ import tempfile
 from pathlib import Path
 
 from bench import Row
+from core.bus import BusConfig, ensure_topics
+from core.embedded_broker import EmbeddedBroker
+from core.settings import load_settings
 from crawlers.catalog import PACKAGE_SOURCES_DIR, load_sources
 from crawlers.runner import run_crawl
 from crawlers.simulator import SimulatedSites
-from policywatch.bus import BusConfig, ensure_topics
-from policywatch.embedded_broker import EmbeddedBroker
-from policywatch.settings import load_settings
 
 
 def _crawl_all(source_ids: list[str], **kwargs: object) -> dict[str, int]:
@@ -32,14 +32,14 @@ def _crawl_all(source_ids: list[str], **kwargs: object) -> dict[str, int]:
 
 def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="pw-bench-crawl-") as tmp, EmbeddedBroker() as broker, SimulatedSites() as sim:
-        config = BusConfig(bootstrap_servers=(broker.bootstrap,), topic_prefix="benchcrawl")
+        settings = load_settings(None, var_dir=Path(tmp) / "var", crawl={"simulator_url": sim.base_url},
+                                 kafka={"topic_prefix": "benchcrawl"})
+        config = BusConfig.from_settings(settings.kafka, [broker.bootstrap])
         ensure_topics(config)
-        settings = load_settings(None, var_dir=Path(tmp) / "var", crawl={"simulator_url": sim.base_url})
         sources = [s.id for s in load_sources([PACKAGE_SOURCES_DIR], sim.base_url) if s.simulated]
         kwargs = {
             "settings": settings,
-            "bootstrap": broker.bootstrap,
-            "topic_prefix": config.topic_prefix,
+            "bus": config,
             "timeout_s": 120.0,
             # AutoThrottle only spaces requests out; it changes neither their number nor their bytes.
             "extra_settings": {"AUTOTHROTTLE_ENABLED": "False"},

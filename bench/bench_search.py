@@ -24,7 +24,8 @@ from sqlalchemy import Engine, insert, text
 from bench import Row
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Document, DocumentVersion
-from storage.search import SQLITE_TABLE, SearchQuery, count, rebuild_index, search, store_words
+from storage.search import SearchQuery, count, search
+from storage.search_index import SQLITE_TABLE, rebuild_index, store_words
 from tools.postgres import TestPostgres
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

@@ -14,6 +14,9 @@ column; this module finds the list by its shape instead, so a source can start w
 Pagination it can see (TRS ``createPageHTML``, "下一页" links, ``index_N.html`` links, Hanweb
 ``totalrecord``/``totalpage`` windows, a JSON page count with a page parameter) is reported as
 ``ListPage.next_urls``/``total``/``pager``.
+
+One module on purpose: the candidates of every kind are scored on one scale against each other, and
+the pagination found depends on which candidate won.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from crawlers.layouts import ListLink, ListPage, normalise_date
+from crawlers.listpage import ListLink, ListPage, normalise_date
 
 MAX_NEXT_URLS = 200  # generated page URLs per list page; the crawl's page cap bounds them further
 

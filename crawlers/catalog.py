@@ -5,9 +5,6 @@ document links (with their list title and date), how to paginate, and hints for 
 Files under ``sources/real/`` describe live portals; files under ``sources/simulated/`` use a
 ``{simulator}`` placeholder that is replaced by ``settings.crawl.simulator_url`` (such a source is
 skipped when that URL is empty). Errors name the file and the key that is wrong.
-
-Also the two operator entry points the CLI wires to ``policywatch sources list|check``:
-``list_sources_table`` and ``check_sources``.
 """
 
 from __future__ import annotations
@@ -19,15 +16,12 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from policywatch.tables import render_table
-
-if TYPE_CHECKING:
-    from policywatch.settings import Settings
+from core.errors import SourceError
 
 SIMULATOR_PLACEHOLDER = "{simulator}"
 PACKAGE_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
@@ -36,8 +30,6 @@ Layout = Literal["static", "json_api", "inline_json", "hanweb_jpage", "auto"]
 TEMPLATE_FIELDS = ("n", "page", "start", "end")
 
 
-class SourceError(ValueError):
-    """A source definition file is invalid; the message names the file and the key."""
 
 
 class _Strict(BaseModel):
@@ -172,7 +164,7 @@ class DetailHints(_Strict):
 
 
 class EncodingHints(_Strict):
-    """What the site is known to serve; ``crawlers.encoding`` still checks the bytes against it."""
+    """What the site is known to serve; ``zhtext.decoding`` still checks the bytes against it."""
 
     declared: str = Field(
         "",
@@ -351,65 +343,3 @@ def find_source(sources: Sequence[SourceDefinition], source_id: str) -> SourceDe
             return source
     known = ", ".join(s.id for s in sources) or "(none)"
     raise SourceError(f"unknown source {source_id!r}; known: {known}")
-
-
-def _interval(source: SourceDefinition, default_minutes: float | None) -> str:
-    """The effective crawl interval: the source's own, else the settings default (or 'default')."""
-    if source.interval_minutes is not None:
-        return f"{source.interval_minutes:g}"
-    return f"{default_minutes:g} (default)" if default_minutes is not None else "default"
-
-
-def source_rows(
-    sources: Sequence[SourceDefinition], default_interval: float | None = None
-) -> list[dict[str, str]]:
-    """One row per source: id, name, region, layout, verification, schedule, first list URL.
-
-    ``default_interval`` is ``settings.crawl.interval_minutes``, shown for sources without their own.
-    """
-    return [
-        {
-            "id": source.id,
-            "name": source.name,
-            "region": source.region,
-            "layout": source.layout,
-            "verification": source.verification.status,
-            "checked_on": source.verification.checked_on,
-            "interval_minutes": _interval(source, default_interval),
-            "list_url": source.list_urls[0],
-        }
-        for source in sources
-    ]
-
-
-def list_sources_table(
-    dirs: Iterable[Path | str], simulator_url: str = "", default_interval: float | None = None
-) -> str:
-    """``policywatch sources list``: every source with region, layout and verification status."""
-    rows = source_rows(load_sources(dirs, simulator_url), default_interval)
-    for row in rows:
-        if len(row["list_url"]) > 72:
-            row["list_url"] = row["list_url"][:71] + "…"
-    return render_table(rows, ("id", "region", "layout", "verification", "interval_minutes", "list_url"))
-
-
-def check_sources(settings: Settings, source_id: str | None = None) -> tuple[str, bool]:
-    """``policywatch sources check [ID]``: fetch live pages, return (report, every source ok).
-
-    Uses the crawl settings' User-Agent (with contact), timeout and size limit; robots.txt obeyed.
-    """
-    from crawlers.check import check_sources as run_checks
-    from crawlers.check import render_report
-    from crawlers.runner import user_agent
-
-    sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
-    if source_id:
-        sources = [find_source(sources, source_id)]
-    results = run_checks(
-        sources,
-        user_agent=user_agent(settings),
-        timeout_s=settings.crawl.timeout_seconds,
-        max_bytes=settings.crawl.max_response_bytes,
-        page_cap=settings.crawl.page_cap,
-    )
-    return render_report(results), all(result.ok for result in results)

@@ -14,6 +14,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawlers.config import CrawlConfig
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +32,7 @@ def _jsonable(value: Any) -> Any:
 
 
 class StatsDump:
-    """Write ``POLICYWATCH_STATS_FILE`` atomically when the spider closes."""
+    """Write the crawl config's ``stats_file`` atomically when the spider closes."""
 
     def __init__(self, stats: Any, path: Path) -> None:
         self.stats = stats
@@ -38,10 +40,10 @@ class StatsDump:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsDump:
-        path = crawler.settings.get("POLICYWATCH_STATS_FILE")
-        if not path:
-            raise NotConfigured("POLICYWATCH_STATS_FILE not set")
-        extension = cls(crawler.stats, Path(path))
+        path = CrawlConfig.of(crawler).stats_file
+        if path is None:
+            raise NotConfigured("no stats file")
+        extension = cls(crawler.stats, path)
         # spider_closed fires after the pipelines closed, so their final stats are in.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

@@ -33,6 +33,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
+from crawlers.config import CrawlConfig
 from crawlers.items import GoneItem, PageItem
 
 log = logging.getLogger(__name__)
@@ -129,11 +130,11 @@ class ConditionalGetMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
-        state_dir = crawler.settings.get("POLICYWATCH_STATE_DIR")
-        if not state_dir:
-            log.info("incremental recrawl off: POLICYWATCH_STATE_DIR is not set, every page is fetched in full")
-            raise NotConfigured("POLICYWATCH_STATE_DIR not set")
-        middleware = cls(Path(state_dir), crawler.stats)
+        state_dir = CrawlConfig.of(crawler).state_dir
+        if state_dir is None:
+            log.info("incremental recrawl off: no state folder (a crawl not started by policywatch)")
+            raise NotConfigured("no state folder")
+        middleware = cls(state_dir, crawler.stats)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)

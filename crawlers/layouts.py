@@ -10,59 +10,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from crawlers.autolist import extract_list
 from crawlers.catalog import SourceDefinition
+from crawlers.listpage import ListLink, ListPage, lenient_selector, normalise_date
 
-_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
-
-
-@dataclass(frozen=True)
-class ListLink:
-    """One document link as its list page shows it."""
-
-    url: str
-    title: str = ""
-    date: str = ""
-    attachments: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class ListPage:
-    """What one list page yielded: links, and what it says about pagination."""
-
-    links: list[ListLink] = field(default_factory=list)
-    total: int | None = None
-    next_urls: list[str] = field(default_factory=list)
-    total_records: int | None = None  # records in the whole list, when the page says (Hanweb)
-    pager: str = ""  # the pagination the ``auto`` layout recognised ("createPageHTML", "next_link" …)
-
-
-def normalise_date(text: str) -> str:
-    """'2018年6月19日', '2018/6/19 11:45', '2018-06-19' → '2018-06-19'; '' when there is no date."""
-    match = _DATE.search(text or "")
-    if not match:
-        return ""
-    year, month, day = match.groups()
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
 def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-_CLOSING_ROOT = re.compile(r"</\s*(?:html|body)\s*>", re.I)
-
-
-def lenient_selector(text: str) -> Selector:
-    """A selector that keeps content after a stray ``</html>`` (TRS header includes close the page
-    early: realpages dev01), which lxml would otherwise drop."""
-    return Selector(text=_CLOSING_ROOT.sub("", text))
 
 
 def _links_from_html(source: SourceDefinition, base_url: str, selector: Selector) -> list[ListLink]:
@@ -198,8 +159,6 @@ def parse_auto(source: SourceDefinition, url: str, text: str) -> ListPage:
     """No selectors: ``crawlers.autolist`` finds the list by its shape (``[links] url_regex`` still
     filters). Without a ``[pagination]`` kind the pagination it recognises is followed; with one,
     the source's own rule replaces it."""
-    from crawlers.autolist import extract_list  # autolist imports this module
-
     page = extract_list(url, text)
     if source.links.url_regex:
         page.links = [link for link in page.links if re.search(source.links.url_regex, link.url)]

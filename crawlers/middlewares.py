@@ -15,8 +15,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task
 
-from crawlers.encoding import sniff_encoding
+from crawlers.config import CrawlConfig
 from crawlers.layouts import in_domains
+from zhtext.decoding import sniff_encoding
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 class EncodingMiddleware:
-    """Re-decode text responses by their bytes (see ``crawlers.encoding``), whatever the header says;
+    """Re-decode text responses by their bytes (see ``zhtext.decoding``), whatever the header says;
     the source's ``[encoding] declared`` and ``fallback`` hints are passed to the decoder."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -63,11 +64,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
-        middleware = cls(
-            crawler.settings,
-            crawler.settings.getfloat("POLICYWATCH_RETRY_BACKOFF_BASE", 1.0),
-            crawler.settings.getfloat("POLICYWATCH_RETRY_BACKOFF_MAX", 30.0),
-        )
+        crawl = CrawlConfig.of(crawler).crawl
+        middleware = cls(crawler.settings, crawl.retry_backoff_base_seconds, crawl.retry_backoff_max_seconds)
         middleware.crawler = crawler
         return middleware
 

@@ -4,9 +4,9 @@ Why a subprocess: Twisted's reactor cannot be restarted (a second ``CrawlerProce
 raises ReactorNotRestartable), and a daemon runs hundreds of crawls. A child process per crawl
 costs ~1 s but isolates everything a long-lived process must not accumulate — reactor state,
 leaked sockets, memory of a huge page, a parser stuck in C code — and can always be killed on
-timeout. The child gets every setting as ``-s`` (nothing is read from the environment by the
-crawler) and writes its stats to a JSON file (``crawlers.extensions.StatsDump``) that this module
-reads back into a ``CrawlResult``.
+timeout. The child gets its settings in one ``CrawlConfig`` file (``crawlers.config``; nothing is read
+from the environment by the crawler) plus the Scrapy-native values as ``-s``, and writes its stats to a
+JSON file (``crawlers.extensions.StatsDump``) that this module reads back into a ``CrawlResult``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawlers.catalog import SourceError, find_source, load_sources
-from policywatch.settings import Settings
+from core.bus import BusConfig
+from core.errors import SourceError
+from core.settings import Settings
+from crawlers.catalog import find_source, load_sources
+from crawlers.config import CONFIG_SETTING, CrawlConfig
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +62,24 @@ def user_agent(settings: Settings) -> str:
     return f"{base} contact: {settings.crawl.contact}" if settings.crawl.contact else base
 
 
-def scrapy_settings(settings: Settings, bootstrap: str, topic_prefix: str) -> dict[str, str]:
-    """The ``-s`` overrides a crawl gets from policywatch settings."""
+def crawl_config(settings: Settings, bus: BusConfig | None, stats_file: Path | None = None) -> CrawlConfig:
+    """What the crawl process gets of the settings (folders resolved: the child runs from the repo root)."""
+    crawl = settings.crawl.model_copy(
+        update={"sources_dirs": [Path(d).resolve() for d in settings.crawl.sources_dirs]}
+    )
+    return CrawlConfig(
+        crawl=crawl,
+        bus=bus,
+        state_dir=(settings.var_dir / "crawlstate").resolve(),
+        warc_dir=settings.warc_dir.resolve(),
+        stats_file=stats_file,
+    )
+
+
+def scrapy_settings(settings: Settings) -> dict[str, str]:
+    """The Scrapy-native ``-s`` overrides a crawl gets from policywatch settings."""
     crawl = settings.crawl
     return {
-        "POLICYWATCH_SOURCES_DIRS": ",".join(str(Path(d).resolve()) for d in crawl.sources_dirs),
-        "POLICYWATCH_SIMULATOR_URL": crawl.simulator_url,
-        "POLICYWATCH_BOOTSTRAP": bootstrap,
-        "POLICYWATCH_TOPIC_PREFIX": topic_prefix,
-        "POLICYWATCH_STATE_DIR": str((settings.var_dir / "crawlstate").resolve()),
-        "POLICYWATCH_WARC_DIR": str(settings.warc_dir.resolve()),
-        "POLICYWATCH_PAGE_CAP": str(crawl.page_cap),
         "USER_AGENT": user_agent(settings),
         "ROBOTSTXT_OBEY": str(crawl.obey_robots),
         "DOWNLOAD_MAXSIZE": str(crawl.max_response_bytes),
@@ -126,8 +136,7 @@ def run_crawl(
     source_id: str,
     *,
     settings: Settings,
-    bootstrap: str,
-    topic_prefix: str,
+    bus: BusConfig | None,
     timeout_s: float,
     extra_settings: Mapping[str, str] | None = None,
     log_dir: Path | None = None,
@@ -145,7 +154,7 @@ def run_crawl(
         source = find_source(load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url), source_id)
     except SourceError as exc:
         return CrawlResult(source_id, False, "config_error", {}, str(exc), time.monotonic() - started)
-    overrides = scrapy_settings(settings, bootstrap, topic_prefix)
+    overrides = scrapy_settings(settings)
     if source.simulated:
         # Our own loopback simulator: no politeness delay needed, and the demo stays quick.
         overrides["AUTOTHROTTLE_ENABLED"] = "False"
@@ -155,11 +164,12 @@ def run_crawl(
     log_path = logs / f"{source_id}.log"
     with tempfile.TemporaryDirectory(prefix="pw-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
-        overrides["POLICYWATCH_STATS_FILE"] = str(stats_file)
+        config_file = crawl_config(settings, bus, stats_file).write(Path(tmp) / "crawl-config.json")
+        overrides[CONFIG_SETTING] = str(config_file)
         command = [sys.executable, "-m", "scrapy", "crawl", source_id]
         for key, value in overrides.items():
             command += ["-s", f"{key}={value}"]
-        env = {"SCRAPY_SETTINGS_MODULE": "crawlers.settings", "PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}
+        env = {"SCRAPY_SETTINGS_MODULE": "crawlers.scrapy_settings", "PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}
         with log_path.open("wb") as log_handle:
             process = subprocess.Popen(
                 command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,

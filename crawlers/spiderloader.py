@@ -8,12 +8,12 @@ the last class loaded win, which could replace the generic spider or hide a sour
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import SpiderLoader
 
-from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceError, load_sources
+from core.errors import SourceError
+from crawlers.catalog import load_sources
+from crawlers.config import CrawlConfig
 from crawlers.spiders.generic import GenericSpider, spider_class
 
 
@@ -21,8 +21,8 @@ class SourceSpiderLoader(SpiderLoader):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self._refuse_a_replaced_generic_spider()
-        dirs = [Path(d) for d in settings.getlist("POLICYWATCH_SOURCES_DIRS")] or [PACKAGE_SOURCES_DIR]
-        for source in load_sources(dirs, settings.get("POLICYWATCH_SIMULATOR_URL", "")):
+        crawl = CrawlConfig.from_scrapy_settings(settings).crawl
+        for source in load_sources(crawl.sources_dirs, crawl.simulator_url):
             if source.id in self._spiders:
                 module, class_name = self._found[source.id][0]
                 raise SourceError(

@@ -1,7 +1,7 @@
 """Archival capture: every response, with its request, written to gzipped WARC files (warcio).
 
 The middleware sits closest to the network (before decompression), so the record holds the bytes
-as served. Files rotate when they pass ``POLICYWATCH_WARC_MAX_BYTES``. The id of each response
+as served. Files rotate when they pass ``crawl.warc_max_bytes``. The id of each response
 record is put in ``request.meta["pw_warc_record"]`` as ``<file name>#<WARC-Record-ID>`` and
 travels in ``PageFetched.warc_record``, so a stored version links to exactly what was served.
 """
@@ -22,6 +22,8 @@ from scrapy.http import Response
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from crawlers.config import CrawlConfig
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +117,11 @@ class WarcCaptureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
-        folder = crawler.settings.get("POLICYWATCH_WARC_DIR")
-        if not folder:
-            log.info("WARC capture off: POLICYWATCH_WARC_DIR is not set")
-            raise NotConfigured("POLICYWATCH_WARC_DIR not set")
-        middleware = cls(Path(folder), crawler.settings.getint("POLICYWATCH_WARC_MAX_BYTES"), crawler.stats)
+        config = CrawlConfig.of(crawler)
+        if config.warc_dir is None or not config.crawl.capture_warc:
+            log.info("WARC capture off (crawl.capture_warc, or a crawl not started by policywatch)")
+            raise NotConfigured("no WARC folder")
+        middleware = cls(config.warc_dir, config.crawl.warc_max_bytes, crawler.stats)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

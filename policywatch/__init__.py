@@ -1,7 +1,9 @@
 """policywatch: watches government sites for AI policy documents and alerts subscribers.
 
-This package is the composition root: settings, CLI, daemon, event schemas and the bus adapter.
-The stages live in the top-level packages ``crawlers``, ``consumers``, ``storage`` and ``alerts``.
+This package is the application on top of everything else: the command line, the daemon, the composition
+root that assembles the stages (``pipeline``), the web endpoints, the demo and the operator's tools. The
+parts it assembles live below it: ``core`` (shared contracts), ``zhtext`` (Chinese text), ``storage``,
+``crawlers``, ``alerts`` and ``consumers``.
 """
 
 __version__ = "0.1.0"

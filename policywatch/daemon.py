@@ -16,9 +16,9 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from policywatch.errors import PolicywatchError
+from core.errors import PolicywatchError
+from core.settings import Settings
 from policywatch.pipeline import Pipeline
-from policywatch.settings import Settings
 from policywatch.web import WebServer, create_app
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,11 @@ class Daemon:
             app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health)
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
-        self.pipeline.start(web_url=web_url)
+        try:
+            self.pipeline.start(web_url=web_url)
+        except BaseException:
+            self.stop()
+            raise
         enabled = set(self.settings.crawl.enabled_sources)
         sources = [s for s in self.pipeline.sources if not enabled or s.id in enabled]
         now = datetime.now(UTC)

@@ -19,6 +19,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 
 from alerts.subscriptions import demo_subscriptions_file, load_demo_subscriptions
+from core.settings import PACKAGE_ROOT, Settings
 from crawlers.runner import CrawlResult
 from crawlers.simulator import (
     DEMO_REVISION_DOC,
@@ -28,7 +29,6 @@ from crawlers.simulator import (
     demo_revision_text,
 )
 from policywatch.pipeline import Pipeline
-from policywatch.settings import PACKAGE_ROOT, Settings
 from storage.db import transaction
 from storage.models import Change, Document, DocumentVersion
 

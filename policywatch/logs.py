@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 
-from policywatch.settings import LoggingSettings
+from core.settings import LoggingSettings
 
 
 class JsonFormatter(logging.Formatter):

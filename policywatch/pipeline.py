@@ -19,17 +19,17 @@ from sqlalchemy import select
 from alerts.channels import build_channels
 from alerts.service import Deliverer, mirrors_from_settings
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
-from consumers.alert import AlertStage
-from consumers.classify import ClassifyStage
-from consumers.runtime import StageRunner
-from consumers.store import StoreStage
+from consumers.alert_stage import AlertStage
+from consumers.classify_stage import ClassifyStage
+from consumers.stage_runner import StageRunner
+from consumers.store_stage import StoreStage
+from core.bus import BusConfig, EventProducer, ensure_topics, group_lag
+from core.embedded_broker import EmbeddedBroker
+from core.errors import DatabaseUnavailable, PolicywatchError, StartupError
+from core.metrics import Metrics
+from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
-from policywatch.bus import BusConfig, EventProducer, ensure_topics, group_lag
-from policywatch.embedded_broker import EmbeddedBroker
-from policywatch.errors import PolicywatchError
-from policywatch.metrics import Metrics
-from policywatch.settings import Settings
 from storage.db import make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
 
@@ -76,7 +76,10 @@ class Pipeline:
     def start(self, web_url: str = "") -> Pipeline:
         settings = self.settings
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except DatabaseUnavailable as exc:
+            raise StartupError(f"cannot use the database: {exc}", setting="database.url") from exc
         self._sync_sources()
         if settings.alerts.subscriptions_file is not None:
             specs = load_subscriptions_file(settings.alerts.subscriptions_file)
@@ -88,19 +91,7 @@ class Pipeline:
         if not servers:
             self.broker = EmbeddedBroker(log_file=settings.var_dir / "broker.log").start()
             servers = [self.broker.bootstrap]
-        k = settings.kafka
-        self.bus = BusConfig(
-            bootstrap_servers=tuple(servers),
-            topic_prefix=k.topic_prefix,
-            partitions=k.partitions,
-            replication_factor=k.replication_factor,
-            group_prefix=k.group_prefix,
-            session_timeout_ms=k.session_timeout_ms,
-            heartbeat_interval_ms=k.heartbeat_interval_ms,
-            fetch_max_wait_ms=k.fetch_max_wait_ms,
-            max_request_size=k.max_request_size,
-            request_timeout_ms=k.request_timeout_ms,
-        )
+        self.bus = BusConfig.from_settings(settings.kafka, servers)
         ensure_topics(self.bus)
         self.metrics.broker_up.set(1)
         self.producer = EventProducer(self.bus, "policywatch")
@@ -155,8 +146,7 @@ class Pipeline:
         result = run_crawl(
             source_id,
             settings=self.settings,
-            bootstrap=",".join(self.bus.bootstrap_servers),
-            topic_prefix=self.bus.topic_prefix,
+            bus=self.bus,
             timeout_s=self.settings.crawl.crawl_timeout_seconds,
             stop_event=self.stopping,
         )

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from policywatch.bus import BusConfig, group_lag
-from policywatch.errors import PolicywatchError
-from policywatch.settings import Settings
-from policywatch.tables import render_table
+from core.bus import BusConfig, group_lag
+from core.errors import PolicywatchError
+from core.settings import Settings
+from policywatch.terminal_tables import render_table
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Change, CrawlRun, Delivery, Document, Source
 
@@ -65,13 +65,15 @@ def _lag(settings: Settings) -> dict[str, Any] | str:
     if not settings.runtime_file.exists():
         return "daemon not running"
     state = json.loads(settings.runtime_file.read_text(encoding="utf-8"))
-    config = BusConfig(
-        bootstrap_servers=tuple(state["bootstrap_servers"]),
-        topic_prefix=state["topic_prefix"],
-        group_prefix=state["group_prefix"],
-        partitions=state["partitions"],
-        request_timeout_ms=5000,
+    kafka = settings.kafka.model_copy(
+        update={
+            "topic_prefix": state["topic_prefix"],
+            "group_prefix": state["group_prefix"],
+            "partitions": state["partitions"],
+            "request_timeout_ms": 5000,
+        }
     )
+    config = BusConfig.from_settings(kafka, state["bootstrap_servers"])
     try:
         return dict(group_lag(config, {"classify": "pages", "store": "documents", "alert": "changes"}))
     except PolicywatchError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +19,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from policywatch.metrics import Metrics
+from core.errors import SearchError, StartupError
+from core.metrics import Metrics
+from storage.documents import version_history
 from storage.export import Format, export_lines
 from storage.models import Document, DocumentVersion
-from storage.search import SearchError, SearchQuery, count, search, version_history
+from storage.search import SearchQuery, count, search
 
 log = logging.getLogger(__name__)
 
@@ -144,30 +147,52 @@ def create_app(
 
 
 class WebServer:
-    """uvicorn in a background thread, stopped cooperatively."""
+    """uvicorn in a background thread on a socket bound here, stopped cooperatively.
+
+    The socket is bound before uvicorn starts, so a taken port is a ``StartupError`` naming the address
+    and the setting at once, and uvicorn logs through the application's logging (no second format).
+    """
 
     def __init__(self, app: FastAPI, host: str, port: int) -> None:
         self._server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+            uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", log_config=None)
         )
+        self._socket: socket.socket | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        servers = getattr(self._server, "servers", [])
-        for server in servers:
-            for sock in server.sockets:
-                host, port = sock.getsockname()[:2]
-                return f"http://{host}:{port}"
+        if self._socket is not None:
+            host, port = self._socket.getsockname()[:2]
+            return f"http://{host}:{port}"
         return f"http://{self._server.config.host}:{self._server.config.port}"
 
+    def _bind(self) -> socket.socket:
+        host, port = self._server.config.host, self._server.config.port
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            sock.close()
+            raise StartupError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (change web.port or web.host)",
+                setting="web.port",
+            ) from exc
+        sock.set_inheritable(True)
+        return sock
+
     def start(self, timeout_s: float = 10.0) -> WebServer:
-        self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)
+        self._socket = self._bind()
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="web", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout_s
         while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("web server did not start (port in use?)")
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise StartupError(f"the web server did not start on {self.url}", setting="web.port")
             time.sleep(0.01)
         log.info("web endpoints on %s (/healthz, /metrics)", self.url)
         return self
@@ -176,3 +201,5 @@ class WebServer:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(5)
+        if self._socket is not None:
+            self._socket.close()

@@ -12,13 +12,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from policywatch.errors import TransientError
+from core.errors import DatabaseUnavailable, StartupError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseUnavailable(TransientError):
-    """The database did not answer; the work is retried later."""
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -38,6 +36,12 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith(("postgresql+psycopg://", "sqlite://")):
+        shown = url.split("://", 1)[0] + "://…" if "://" in url else repr(url)
+        raise StartupError(
+            f"unsupported database URL {shown}: use sqlite:///path/to/file.db or postgresql://user@host/db",
+            setting="database.url",
+        )
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -134,3 +135,43 @@ def lineage_entries(session: Session) -> Sequence[tuple[int, int, str | None]]:
         )
     ).all()
     return [(doc_id, version_id, region) for doc_id, version_id, region in rows]
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a document, as listed by ``policywatch versions``."""
+
+    id: int
+    seq: int
+    fetched_at: datetime
+    content_hash: str
+    body_sha256: str
+    title: str
+    chars: int
+    warc_record: str
+    latest: bool = field(default=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fetched_at"] = self.fetched_at.isoformat()
+        return data
+
+
+def version_history(session: Session, document_id: int) -> list[VersionInfo] | None:
+    """Every version ever stored for a document, oldest first; None when the document does not exist."""
+    document = session.get(Document, document_id)
+    if document is None:
+        return None
+    v = DocumentVersion
+    rows = session.execute(
+        select(v.id, v.seq, v.fetched_at, v.content_hash, v.body_sha256, v.title,
+               func.length(v.text).label("chars"), v.warc_record)
+        .where(v.document_id == document_id)
+        .order_by(v.seq)
+    ).all()
+    return [
+        VersionInfo(id=r.id, seq=r.seq, fetched_at=r.fetched_at, content_hash=r.content_hash,
+                    body_sha256=r.body_sha256, title=r.title, chars=r.chars or 0, warc_record=r.warc_record,
+                    latest=r.id == document.latest_version_id)
+        for r in rows
+    ]

@@ -1,4 +1,5 @@
-"""Archive search: full text over document versions, metadata filters, and version history.
+"""Archive search: full text over document versions (the index is ``storage.search_index``) with
+metadata filters, ranked, with highlighted snippets.
 
 Chinese has no spaces, and neither SQLite's unicode61 tokenizer nor PostgreSQL's parsers segment it, so
 text is segmented in Python (jieba with the analysis user dictionary) and stored as space-separated
@@ -24,13 +25,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Select,
     and_,
     column,
@@ -43,25 +43,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from consumers.analysis.normalize import fold_width, matching_form, normalize_doc_number, squash
-from consumers.analysis.region import lookup
+from core.errors import SearchError
 from storage.models import Document, DocumentVersion
+from storage.search_index import PG_TABLE, SQLITE_TABLE, dialect_of, query_terms, searchable
+from zhtext.docnumbers import normalize_doc_number
+from zhtext.normalize import matching_form, squash
+from zhtext.regions import lookup
 
-SQLITE_TABLE = "search_fts"
-PG_TABLE = "search_versions"
 # bm25 column weights (title, body): a word in the title counts as much as four in the body.
 TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
 STATUSES = ("active", "removed")
-
-_HAN = "\u3400-\u9fff\uf900-\ufaff"
-# A line break between two Han characters is a wrap (PDF dumps, <br> in pages), not a word boundary.
-_WRAP = re.compile(rf"(?<=[{_HAN}])[ \t\u3000]*\n[ \t\u3000]*(?=[{_HAN}])")
-_WORD = re.compile(r"\w")
-_TERM = re.compile(r'["“”]([^"“”]+)["“”]|([^\s"“”]+)')
-
-
-class SearchError(ValueError):
-    """A query the archive cannot answer as asked (unknown region, unsupported database)."""
 
 
 @dataclass(frozen=True)
@@ -111,105 +102,6 @@ class SearchHit:
         for key in ("issue_date", "publish_date", "effective_date", "expiry_date"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    """One stored version of a document, as listed by ``policywatch versions``."""
-
-    id: int
-    seq: int
-    fetched_at: datetime
-    content_hash: str
-    body_sha256: str
-    title: str
-    chars: int
-    warc_record: str
-    latest: bool = field(default=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["fetched_at"] = self.fetched_at.isoformat()
-        return data
-
-
-# -- text preparation (identical at index and query time) -------------------------------------------
-
-def searchable(text: str) -> str:
-    """The form that is indexed and searched: NFKC, Simplified script, wrapped lines joined."""
-    return _WRAP.sub("", matching_form(fold_width(text or "")))
-
-
-def index_words(text: str) -> str:
-    """Space-separated words to index: jieba words plus their dictionary sub-words, lower-cased."""
-    from consumers.analysis.tokenize import tokenizer
-
-    words = tokenizer().cut_for_search(searchable(text).lower(), HMM=False)
-    return " ".join(w for w in words if _WORD.search(w))
-
-
-def query_terms(query: str) -> list[tuple[str, ...]]:
-    """What every hit must contain: single words (each unquoted term segmented like the text) and, for a
-    term in double quotes, its words one after another (a phrase)."""
-    from consumers.analysis.tokenize import tokenizer
-
-    terms: list[tuple[str, ...]] = []
-    for quoted, bare in _TERM.findall(searchable(query).lower()):
-        words = tuple(w for w in tokenizer().lcut(quoted or bare, HMM=False) if _WORD.search(w))
-        parts = [words] if quoted and len(words) > 1 else [(w,) for w in words]
-        terms.extend(part for part in parts if part not in terms)
-    return terms
-
-
-# -- indexing -----------------------------------------------------------------------------------------
-
-def _dialect(conn: Session | Connection) -> str:
-    return conn.dialect.name if isinstance(conn, Connection) else conn.get_bind().dialect.name
-
-
-def _index_row(conn: Session | Connection, version_id: int, title: str, body: str) -> None:
-    store_words(conn, version_id, index_words(title), index_words(body))
-
-
-def store_words(conn: Session | Connection, version_id: int, title_words: str, body_words: str) -> None:
-    """Write (or replace) the index row of a version from words already made by ``index_words``."""
-    dialect = _dialect(conn)
-    params = {"id": version_id, "title": title_words, "body": body_words}
-    if dialect == "sqlite":
-        conn.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = :id"), {"id": version_id})
-        conn.execute(text(f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) VALUES (:id, :title, :body)"), params)
-    elif dialect == "postgresql":
-        conn.execute(
-            text(
-                f"INSERT INTO {PG_TABLE} (version_id, tsv) VALUES (:id, "
-                "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B')) "
-                "ON CONFLICT (version_id) DO UPDATE SET tsv = EXCLUDED.tsv"
-            ),
-            params,
-        )
-    else:
-        raise SearchError(f"full-text search is not implemented for {dialect}")
-
-
-def index_version(session: Session, version: DocumentVersion) -> None:
-    """Index one stored version (idempotent: a re-index replaces the row). Call it when adding a version."""
-    session.flush()  # the version needs its id
-    _index_row(session, version.id, version.title, version.text)
-
-
-def rebuild_index(conn: Session | Connection, batch: int = 200) -> int:
-    """(Re)index every stored version, a batch at a time (used by the 0004 backfill); returns the count."""
-    ids = list(conn.execute(select(DocumentVersion.id).order_by(DocumentVersion.id)).scalars())
-    for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
-        rows = conn.execute(
-            select(DocumentVersion.id, DocumentVersion.title, DocumentVersion.text).where(
-                DocumentVersion.id.in_(chunk)
-            )
-        ).all()
-        for version_id, title, body in rows:
-            _index_row(conn, version_id, title, body)
-    return len(ids)
 
 
 # -- querying -----------------------------------------------------------------------------------------
@@ -280,7 +172,7 @@ def _filters(query: SearchQuery, dialect: str) -> list[ColumnElement[bool]]:
 
 def _statement(session: Session, query: SearchQuery, terms: Sequence[tuple[str, ...]]) -> Select[Any]:
     """Matching (document id, version id, score) rows with every filter applied, unordered."""
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     v, d = DocumentVersion, Document
     if not terms:
         stmt = select(d.id, v.id.label("version_id"), literal_column("0.0").label("score")).select_from(v)
@@ -389,23 +281,3 @@ def snippet(body: str, terms: Sequence[str], width: int = 120) -> str:
     return prefix + "".join(out) + suffix
 
 
-# -- version history ----------------------------------------------------------------------------------
-
-def version_history(session: Session, document_id: int) -> list[VersionInfo] | None:
-    """Every version ever stored for a document, oldest first; None when the document does not exist."""
-    document = session.get(Document, document_id)
-    if document is None:
-        return None
-    v = DocumentVersion
-    rows = session.execute(
-        select(v.id, v.seq, v.fetched_at, v.content_hash, v.body_sha256, v.title,
-               func.length(v.text).label("chars"), v.warc_record)
-        .where(v.document_id == document_id)
-        .order_by(v.seq)
-    ).all()
-    return [
-        VersionInfo(id=r.id, seq=r.seq, fetched_at=r.fetched_at, content_hash=r.content_hash,
-                    body_sha256=r.body_sha256, title=r.title, chars=r.chars or 0, warc_record=r.warc_record,
-                    latest=r.id == document.latest_version_id)
-        for r in rows
-    ]

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.bus import BusConfig, ensure_topics
-from policywatch.embedded_broker import EmbeddedBroker
+from core.bus import BusConfig, ensure_topics
+from core.embedded_broker import EmbeddedBroker
+from core.settings import KafkaSettings
 from storage.db import make_engine, migrate
 from tools.postgres import TestPostgres
+
+pytest_plugins = ["tests.crawl_fixtures"]
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -28,11 +31,10 @@ def broker() -> Iterator[EmbeddedBroker]:
 def bus_config(broker: EmbeddedBroker) -> BusConfig:
     """Unique topics and groups per test, created explicitly."""
     suffix = uuid.uuid4().hex[:8]
-    config = BusConfig(
-        bootstrap_servers=(broker.bootstrap,),
-        topic_prefix=f"t{suffix}",
-        group_prefix=f"g{suffix}",
-        partitions=3,
+    config = BusConfig.from_settings(
+        KafkaSettings(
+            bootstrap_servers=[broker.bootstrap], topic_prefix=f"t{suffix}", group_prefix=f"g{suffix}", partitions=3
+        )
     )
     ensure_topics(config)
     return config

@@ -16,7 +16,7 @@ from alerts.channels.console import ConsoleChannel
 from alerts.channels.email_smtp import EmailChannel
 from alerts.channels.file import FileChannel
 from alerts.channels.webhook import WebhookChannel
-from policywatch.settings import AlertSettings
+from core.settings import AlertSettings
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import apprise
 
 from alerts.channels.base import ChannelContext
 from alerts.render import RenderedAlert
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings
 
 
 class AppriseChannel:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Protocol, Self, TextIO, runtime_checkable
 
 from alerts.render import RenderedAlert
-from policywatch.settings import AlertSettings
+from core.errors import ConfigurationError
+from core.settings import AlertSettings
 
 
-class ChannelNotConfigured(Exception):
+class ChannelNotConfigured(ConfigurationError):
     """Raised by ``from_settings`` when a channel cannot run with these settings (it is left out)."""
 
 

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from alerts.channels.base import ChannelContext, ChannelNotConfigured
 from alerts.render import RenderedAlert
-from policywatch.settings import AlertSettings
+from core.settings import AlertSettings
 
 
 class ConsoleChannel:

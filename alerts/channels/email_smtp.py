@@ -13,8 +13,8 @@ from email.utils import formatdate, parseaddr
 
 from alerts.channels.base import ChannelContext, ChannelNotConfigured
 from alerts.render import RenderedAlert
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings, SmtpSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings, SmtpSettings
 
 
 class EmailChannel:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from alerts.channels.base import ChannelContext
 from alerts.render import RenderedAlert
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings
 
 
 class FileChannel:

@@ -11,8 +11,8 @@ import httpx
 
 from alerts.channels.base import ChannelContext
 from alerts.render import RenderedAlert
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings
 
 RETRYABLE_STATUS = {408, 425, 429}
 # A receiver that takes longer is treated as down; the deliverer holds a row lock meanwhile.

@@ -17,17 +17,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhtext.decoding import decode_bytes
+from zhtext.normalize import matching_form, squash
+from zhtext.region_names import disambiguate_at_start, find_in_text, region_at_start
+from zhtext.regions import RegionRef, lookup
+
 from .citations import Citation, extract_citations
 from .fields import parse_fields
 from .metadata import Metadata, body_start, extract_metadata
-from .normalize import matching_form, squash
 from .outline import Clause, attachments, parse_outline
-from .page import DOC_EXT, extract_page
-from .region import RegionRef, disambiguate_at_start, find_in_text, lookup, region_at_start
+from .page import DOC_EXT, extract_page, looks_like_html
 from .relevance import Relevance, classify
 from .render import render_text
 from .responsibilities import Responsibility, extract_responsibilities
-from .sniff import decode_bytes, looks_like_html
 from .targets import Target, extract_targets
 from .text import Doc
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .normalize import squash
+from zhtext.normalize import squash
 
 _TITLE_OPEN, _TITLE_CLOSE = "《", "》"
 _DOC_NO = re.compile(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
+from zhtext.normalize import matching_form, squash
+from zhtext.region_names import region_at_start
+
 from .dates import DATE_CN, DATE_CN_NUMERAL, parse_date
-from .normalize import matching_form, squash
-from .region import region_at_start
 from .text import Doc
 
 ORG_SUFFIX = (r"(?:中央|人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"

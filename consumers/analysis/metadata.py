@@ -4,12 +4,20 @@ Rules follow the labeled set's conventions (tests/fixtures/analysis/README.md): 
 (issuer lines directly above a 年月日 date line) is the strongest evidence for issuers and the 成文 date;
 the 信息公开 table's 发文机关 / 成文日期 come next; web fields such as 发布机构 or 发布日期 name the
 publisher and the web date and are never taken as issuer or issue date.
+
+Kept whole: the fields are read together in one pass over the text (the title fixes where the notice
+starts, the signature block fixes issuers and date, the 文号 sits between them), and each rule leans
+on what the others found; the issuer parsing itself lives in ``issuers``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from zhtext.docnumbers import doc_number_pattern, normalize_doc_number
+from zhtext.normalize import squash
+from zhtext.region_names import region_at_start
 
 from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
 from .issuers import (
@@ -22,8 +30,6 @@ from .issuers import (
     org_line_tokens,
     split_joint,
 )
-from .normalize import doc_number_pattern, normalize_doc_number, squash
-from .region import region_at_start
 from .text import Doc
 
 GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",

@@ -15,10 +15,12 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from zhtext.normalize import fold_width, matching_form
+
 from .fields import parse_fields
 from .metadata import ends_with_genre
-from .normalize import fold_width, matching_form
 
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|table|p|meta|title|span|td|li|article)\b", re.I)
 _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
           "article", "dd", "dt", "dl", "header", "footer", "blockquote", "pre", "center", "form", "hr"}
 _CELL = {"td", "th"}
@@ -220,3 +222,9 @@ def extract_page(html: str, url: str = "", hints: dict[str, str] | None = None) 
             if entry not in attachments:
                 attachments.append(entry)
     return Page(title=title, text=body, fields=fields, attachments=attachments, meta=meta, subtitle=subtitle)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for saved pages and fragments: several tags near the start, not a plain text with one '<'."""
+    head = text[:4000]
+    return bool(_HTML.search(head)) and len(re.findall(r"<[A-Za-z!/][^>]{0,200}>", head)) >= 3

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .tokenize import tokens
+from zhtext.tokenize import tokens
 
 AI_TERMS: dict[str, float] = {
     "人工智能": 1.0, "AI": 0.8, "大模型": 1.0, "智能体": 0.8, "具身智能": 1.0, "生成式": 0.8, "机器学习": 0.8,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .normalize import clean_text, matching_form
+from consumers.analysis.cleaning import clean_text
+from zhtext.normalize import matching_form
 
 
 @dataclass

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from consumers.diffing.normalize import Paragraph, bigrams, dice
 from consumers.diffing.outline import Section, heading_label
+from consumers.diffing.paragraphs import Paragraph, bigrams, dice
 
 # Two paragraphs sharing at least this Dice similarity of character bigrams are one edited paragraph.
 PAIR_THRESHOLD = 0.5

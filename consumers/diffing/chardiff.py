@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from consumers.diffing.normalize import canonical_form
+from zhtext.normalize import canonical_form
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHashLSH
 
-from consumers.diffing.normalize import split_paragraphs
+from consumers.diffing.paragraphs import split_paragraphs
 from consumers.diffing.shingles import (
     NUM_PERM,
     PASSAGE_GRAM,

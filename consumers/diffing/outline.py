@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consumers.diffing.normalize import HEADING_PATTERN, Paragraph, canonical_form, split_paragraphs
+from consumers.diffing.paragraphs import HEADING_PATTERN, Paragraph, split_paragraphs
+from zhtext.normalize import canonical_form
 
 LABEL_CHARS = 40
 

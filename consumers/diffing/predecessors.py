@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from consumers.diffing.lineage import region_of
-from consumers.diffing.normalize import bigrams, canonical_form, dice
+from consumers.diffing.paragraphs import bigrams, dice
 from consumers.diffing.targets import format_value, group_targets, pair_renamed
+from zhtext.normalize import canonical_form
 
 PLAN_TYPES = frozenset(
     {"规划", "行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "意见"}

@@ -17,7 +17,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
-from consumers.diffing.normalize import split_paragraphs
+from consumers.diffing.paragraphs import split_paragraphs
 
 SHINGLE = 5
 NUM_PERM = 64

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from consumers.diffing.normalize import bigrams, canonical_form, dice
+from consumers.diffing.paragraphs import bigrams, dice
+from zhtext.normalize import canonical_form
 
 TargetKey = tuple[str, int | None]
 

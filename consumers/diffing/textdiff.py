@@ -13,11 +13,12 @@ from typing import Any
 
 from consumers.diffing.align import align, clause_labels
 from consumers.diffing.chardiff import char_diff
-from consumers.diffing.normalize import HEADING_PATTERN, canonical_form, split_paragraphs
 from consumers.diffing.numbers import NumberChange, number_changes
 from consumers.diffing.outline import sectionise
+from consumers.diffing.paragraphs import HEADING_PATTERN, split_paragraphs
 from consumers.diffing.summary import ChangeSummary, ParagraphChange, ParagraphRef
 from consumers.diffing.targets import compare_targets
+from zhtext.normalize import canonical_form
 
 STAT_KEYS = (
     "paragraphs_old",

@@ -4,6 +4,9 @@ Tests and the demo drive real changes through ``publish`` / ``revise`` / ``take_
 failures through ``inject_error`` (slow, 500, 404, truncated body, wrong charset, oversized page,
 redirect loop, a redirect to another host). Validators (ETag / Last-Modified) are served per site as real portals do, so the
 crawler's conditional GETs meet 304s; ``request_log`` records what was asked and served.
+
+One module on purpose: the request handler, the error modes and the mutation API share the one
+per-site state and its lock; split up, every piece would reach into the others.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ document links, fetches attachments, and yields ``PageItem`` for new or changed 
 which detail URLs the lists showed and whether every list page was read. Removals are found by
 probing: on a complete source, known pages the lists no longer show; on a newest-pages-only
 source, pages that left the window since the last crawl (``crawlers.incremental.WindowState``).
+
+One class on purpose: Scrapy drives a spider through its callbacks, and the lists, details, probes and
+attachments of one crawl share its bookkeeping (what was listed, what is outstanding, what failed);
+the parsing itself lives in ``layouts``, ``listpage``, ``attachments`` and ``incremental``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import hashlib
 import importlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -25,20 +28,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from core.errors import SourceError
 from crawlers.attachments import extract_attachment, find_attachment_links, kind_of
-from crawlers.catalog import PACKAGE_SOURCES_DIR, SourceDefinition, SourceError, find_source, load_sources
+from crawlers.catalog import SourceDefinition, find_source, load_sources
+from crawlers.config import CrawlConfig
 from crawlers.incremental import UNCHANGED_FLAG, CrawlState, WindowState
 from crawlers.items import GoneItem, PageItem
-from crawlers.layouts import (
-    ListLink,
-    ListPage,
-    in_domains,
-    is_sequential,
-    lenient_selector,
-    pagination_urls,
-    parse_list,
-    template_url,
-)
+from crawlers.layouts import in_domains, is_sequential, pagination_urls, parse_list, template_url
+from crawlers.listpage import ListLink, ListPage, lenient_selector
 
 GONE_STATUSES = (404, 410)
 MAX_RECORDED_FAILURES = 50
@@ -79,12 +76,11 @@ class GenericSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GenericSpider:
-        settings = crawler.settings
+        config = CrawlConfig.of(crawler)
         source_id = kwargs.pop("source", None) or cls.source_id
         if not source_id:
             raise ValueError("which source? run: scrapy crawl generic -a source=<id> (see: scrapy list)")
-        dirs = [Path(d) for d in settings.getlist("POLICYWATCH_SOURCES_DIRS")] or [PACKAGE_SOURCES_DIR]
-        sources = load_sources(dirs, settings.get("POLICYWATCH_SIMULATOR_URL", ""))
+        sources = load_sources(config.crawl.sources_dirs, config.crawl.simulator_url)
         source = find_source(sources, source_id)
         if not cls.source_id and source.spider:
             # `scrapy crawl generic -a source=<id>` for a source with its own spider: use that class.
@@ -95,12 +91,12 @@ class GenericSpider(scrapy.Spider):
                     f"run: scrapy crawl {source.id}"
                 )
             return coded.from_crawler(crawler, *args, **kwargs)
-        state_dir = settings.get("POLICYWATCH_STATE_DIR")
+        state_dir = config.state_dir
         known = frozenset(CrawlState.load(state_dir, source.id).known_detail_urls()) if state_dir else frozenset()
         window = WindowState.load(state_dir, source.id) if state_dir and not source.pagination.complete else None
         spider = cls(
-            *args, source=source, page_cap=settings.getint("POLICYWATCH_PAGE_CAP", 50), known_urls=known,
-            window=window, window_probes=settings.getint("POLICYWATCH_WINDOW_PROBES", 20), **kwargs,
+            *args, source=source, page_cap=config.crawl.page_cap, known_urls=known,
+            window=window, window_probes=config.crawl.window_probes, **kwargs,
         )
         spider._set_crawler(crawler)
         if window is not None:

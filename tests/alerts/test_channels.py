@@ -23,8 +23,8 @@ from alerts.channels import (
 )
 from alerts.channels.base import ChannelContext
 from alerts.render import RenderedAlert
-from policywatch.errors import PermanentError, TransientError
-from policywatch.settings import AlertSettings, SmtpSettings
+from core.errors import PermanentError, TransientError
+from core.settings import AlertSettings, SmtpSettings
 
 if TYPE_CHECKING:
     from .conftest import HttpReceiver, SmtpServer

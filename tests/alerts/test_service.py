@@ -18,7 +18,7 @@ from alerts.channels import ConsoleChannel, EmailChannel, FileChannel, WebhookCh
 from alerts.render import RenderedAlert
 from alerts.service import Deliverer, DeliveryReport, Mirror, create_alerts, mirrors_from_settings
 from alerts.subscriptions import SubscriptionSpec, load_demo_subscriptions, sync_subscriptions
-from policywatch.settings import AlertSettings, SmtpSettings
+from core.settings import AlertSettings, SmtpSettings
 from storage.db import transaction
 from storage.models import Alert, Change, Delivery, Subscription
 

@@ -13,8 +13,8 @@ import pytest
 
 from crawlers.autolist import extract_list
 from crawlers.catalog import parse_source_file
-from crawlers.encoding import sniff_encoding
 from crawlers.layouts import parse_list
+from zhtext.decoding import sniff_encoding
 
 JIANGXI_URL = "http://sthjt.jiangxi.gov.cn/jxssthjt/col/col42150/index.html"
 JPAGE_URL = (
@@ -337,15 +337,14 @@ def test_an_explicit_pagination_rule_replaces_the_detected_one(tmp_path):
 
 
 def test_crawl_of_a_simulated_trs_site_with_layout_auto_reaches_every_page(sim, bus_config, tmp_path, read_events, events_of):
+    from core.settings import load_settings
     from crawlers.runner import run_crawl
-    from policywatch.settings import load_settings
 
     for number in range(5):  # 6 documents at 2 per page: index.html, index_1.html, index_2.html
         sim.publish("nansha", f"95{number}", f"人工智能测试文件{number}的通知", f"正文{number}", f"2025-05-0{number + 1}")
     _auto_source(tmp_path / "src", f"{sim.base_url}/nansha/zwgk/zcwj/index.html")
     settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"]})
-    result = run_crawl("auto-test", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
-                       topic_prefix=bus_config.topic_prefix, timeout_s=60,
+    result = run_crawl("auto-test", settings=settings, bus=bus_config, timeout_s=60,
                        extra_settings={"AUTOTHROTTLE_ENABLED": "False"})
     assert result.ok, result.error
     assert (result.stats["list_pages"], result.stats["published"]) == (3, 6)
@@ -373,7 +372,7 @@ def test_a_date_inside_the_link_is_the_date_not_part_of_the_title():
 
 def test_sources_check_reports_what_auto_finds_next_to_the_selectors(sim):
     from crawlers.catalog import PACKAGE_SOURCES_DIR, find_source, load_sources
-    from crawlers.check import check_sources, render_report
+    from policywatch.sources_check import check_sources, render_report
 
     sim.publish("nansha", "961", "某某区人工智能产业扶持办法", "正文" * 150, "2025-06-01")
     source = find_source(load_sources([PACKAGE_SOURCES_DIR], sim.base_url), "sim-nansha")

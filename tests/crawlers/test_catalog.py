@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.catalog import (
-    PACKAGE_SOURCES_DIR,
-    SourceError,
-    list_sources_table,
-    load_sources,
-    source_rows,
-)
+from core.errors import SourceError
+from crawlers.catalog import PACKAGE_SOURCES_DIR, load_sources
+from policywatch.cli.sources import list_sources_table, source_rows
 
 GOOD = """
 id = "demo-site"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from core.events import decode
+from core.settings import load_settings
 from crawlers.runner import run_crawl
 from crawlers.simulator import NEW_PLAN, SITES, demo_revision_text, seed_text
 from crawlers.simulator.fixtures import DEMO_REVISION_DOC, DEMO_REVISION_SITE
-from policywatch.events import decode
-from policywatch.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ def test_link_and_json_pagination_reach_every_list_page(site_id, sim, crawl):
 def test_page_cap_stops_pagination_and_withholds_the_inventory(site_id, sim, crawl, read_events, events_of):
     for number in range(5):
         sim.publish(site_id, f"70{number}", f"测试文件{number}", f"正文{number}", f"2025-03-0{number + 1}")
-    result = crawl(f"sim-{site_id}", POLICYWATCH_PAGE_CAP="2")
+    result = crawl(f"sim-{site_id}", page_cap=2)
     assert result.stats["list_pages"] == 2
     assert not result.ok and result.outcome == "partial"
     assert result.stats["page_cap_reached"] and "page cap of 2 list pages reached" in result.error
@@ -98,8 +98,7 @@ def test_page_cap_on_a_newest_pages_only_source_makes_the_crawl_partial(
         sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
     nansha_source(tmp_path / "src", sim, "custom", f'kind = "template"\ntemplate = "index_{{n}}.html"\n{pagination}')
     settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"], "page_cap": 2})
-    result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
-                       topic_prefix=bus_config.topic_prefix, timeout_s=60,
+    result = run_crawl("custom", settings=settings, bus=bus_config, timeout_s=60,
                        extra_settings={"AUTOTHROTTLE_ENABLED": "False"})
     assert (result.outcome, result.stats["list_pages"], result.stats["published"]) == (outcome, 2, 4)
     assert result.stats["page_cap_reached"] is (outcome == "partial")
@@ -215,8 +214,7 @@ def test_pagination_without_a_page_count_reads_until_a_page_is_missing(
         sim.publish("nansha", f"60{number}", f"测试文件{number}", f"正文{number}", f"2025-04-0{number + 1}")
     nansha_source(tmp_path / "src", sim, "custom", f'kind = "template"\ntemplate = "index_{{n}}.html"\ncomplete = {str(complete).lower()}')
     settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [tmp_path / "src"]})
-    result = run_crawl("custom", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
-                       topic_prefix=bus_config.topic_prefix, timeout_s=60,
+    result = run_crawl("custom", settings=settings, bus=bus_config, timeout_s=60,
                        extra_settings={"AUTOTHROTTLE_ENABLED": "False"})
     assert result.stats["list_pages"] == 3 and result.stats["published"] == 6
     inventories = events_of(read_events(), "source.crawled")

@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from core.bus import BusConfig, ensure_topics
+from core.embedded_broker import EmbeddedBroker
+from core.settings import KafkaSettings
 from crawlers.runner import run_crawl
-from policywatch.bus import BusConfig, ensure_topics
-from policywatch.embedded_broker import EmbeddedBroker
 
 
 @pytest.mark.parametrize(
@@ -54,10 +55,14 @@ def test_crawler_recovers_once_the_site_does(sim, crawl):
     assert again.ok and again.stats["published"] == 1
 
 
+def _bus(bootstrap: str, prefix: str) -> BusConfig:
+    return BusConfig.from_settings(KafkaSettings(topic_prefix=prefix, send_timeout_seconds=3), [bootstrap])
+
+
 def test_unreachable_broker_fails_the_crawl_loudly(sim, crawl_settings):
     result = run_crawl(
-        "sim-shenzhen", settings=crawl_settings, bootstrap="127.0.0.1:1", topic_prefix="nowhere",
-        timeout_s=60, extra_settings={"AUTOTHROTTLE_ENABLED": "False", "POLICYWATCH_SEND_TIMEOUT": "3"},
+        "sim-shenzhen", settings=crawl_settings, bus=_bus("127.0.0.1:1", "nowhere"),
+        timeout_s=60, extra_settings={"AUTOTHROTTLE_ENABLED": "False"},
     )
     assert not result.ok
     assert result.outcome == "bus_unavailable"
@@ -66,7 +71,7 @@ def test_unreachable_broker_fails_the_crawl_loudly(sim, crawl_settings):
 
 def test_runner_stops_a_crawl_that_overruns_its_timeout(sim, crawl):
     sim.inject_error("nansha", "slow", target="list")
-    result = crawl("sim-nansha", timeout_s=1.5, DOWNLOAD_TIMEOUT="30")
+    result = crawl("sim-nansha", timeout_s=1.5, timeout_seconds=30.0)
     assert not result.ok
     assert result.outcome == "timeout"
 
@@ -78,15 +83,14 @@ def test_unknown_source_is_reported_not_raised(crawl):
 
 
 def test_broker_lost_mid_crawl_fails_loudly_and_the_page_is_published_next_time(sim, crawl_settings):
-    extra = {"AUTOTHROTTLE_ENABLED": "False", "POLICYWATCH_SEND_TIMEOUT": "3", "DOWNLOAD_TIMEOUT": "10"}
+    extra = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_TIMEOUT": "10"}
     sim.inject_error("shenzhen", "slow", target="detail")  # the detail arrives after the broker is gone
     broker = EmbeddedBroker().start()
-    config = BusConfig(bootstrap_servers=(broker.bootstrap,), topic_prefix="lost")
-    ensure_topics(config)
+    ensure_topics(_bus(broker.bootstrap, "lost"))
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(
-            run_crawl, "sim-shenzhen", settings=crawl_settings, bootstrap=broker.bootstrap,
-            topic_prefix="lost", timeout_s=60, extra_settings=extra,
+            run_crawl, "sim-shenzhen", settings=crawl_settings, bus=_bus(broker.bootstrap, "lost"),
+            timeout_s=60, extra_settings=extra,
         )
         time.sleep(1.5)
         broker.stop()
@@ -96,9 +100,9 @@ def test_broker_lost_mid_crawl_fails_loudly_and_the_page_is_published_next_time(
 
     sim.clear_errors()
     with EmbeddedBroker() as fresh:
-        ensure_topics(BusConfig(bootstrap_servers=(fresh.bootstrap,), topic_prefix="lost"))
+        ensure_topics(_bus(fresh.bootstrap, "lost"))
         again = run_crawl(
-            "sim-shenzhen", settings=crawl_settings, bootstrap=fresh.bootstrap, topic_prefix="lost",
+            "sim-shenzhen", settings=crawl_settings, bus=_bus(fresh.bootstrap, "lost"),
             timeout_s=60, extra_settings=extra,
         )
     # Nothing was acknowledged the first time, so the unchanged page is still published now.
@@ -128,8 +132,7 @@ def test_stop_event_cancels_a_running_crawl(sim, crawl_settings, bus_config):
     threading.Timer(1.0, stop.set).start()
     started = time.monotonic()
     result = run_crawl(
-        "sim-nansha", settings=crawl_settings, bootstrap=bus_config.bootstrap_servers[0],
-        topic_prefix=bus_config.topic_prefix, timeout_s=60, stop_event=stop,
+        "sim-nansha", settings=crawl_settings, bus=bus_config, timeout_s=60, stop_event=stop,
         extra_settings={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_TIMEOUT": "30"},
     )
     assert result.outcome == "cancelled" and not result.ok

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import load_settings
 from crawlers.runner import run_crawl
-from policywatch.settings import load_settings
 
 FAST = {"AUTOTHROTTLE_ENABLED": "False"}
 
@@ -42,8 +42,7 @@ def test_user_agent_carries_the_operator_contact(sim, crawl_settings, bus_config
     settings = load_settings(
         None, var_dir=tmp_path / "v", crawl={"simulator_url": sim.base_url, "contact": "ops@example.org"}
     )
-    run_crawl("sim-shenzhen", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
-              topic_prefix=bus_config.topic_prefix, timeout_s=60, extra_settings=FAST)
+    run_crawl("sim-shenzhen", settings=settings, bus=bus_config, timeout_s=60, extra_settings=FAST)
     agents = {r.user_agent for r in sim.request_log()}
     assert len(agents) == 1
     assert "policywatch" in agents.pop().lower()
@@ -55,8 +54,7 @@ def test_robots_txt_disallowed_list_is_not_fetched(sim, bus_config, tmp_path):
     folder = tmp_path / "src"
     folder.mkdir()
     source_file(folder, f"{sim.base_url}/private/index.html")
-    result = run_crawl("custom", settings=settings_for(tmp_path, folder), bootstrap=bus_config.bootstrap_servers[0],
-                       topic_prefix=bus_config.topic_prefix, timeout_s=60, extra_settings=FAST)
+    result = run_crawl("custom", settings=settings_for(tmp_path, folder), bus=bus_config, timeout_s=60, extra_settings=FAST)
     assert not result.ok and "robots.txt" in result.error.lower()
     assert [r.path for r in sim.request_log()] == ["/robots.txt"]
 
@@ -68,14 +66,13 @@ def test_links_outside_the_source_domains_are_not_followed(sim, bus_config, tmp_
     source_file(folder, f"{sim.base_url}/shenzhen/gkmlpt/zcwj/index.html",
                 extra='allowed_domains = ["127.0.0.1", "example.org"]')
     sim.publish("shenzhen", "1", "本站文件", "正文", "2025-01-01")
-    result = run_crawl("custom", settings=settings_for(tmp_path, folder), bootstrap=bus_config.bootstrap_servers[0],
-                       topic_prefix=bus_config.topic_prefix, timeout_s=60, extra_settings=FAST)
+    result = run_crawl("custom", settings=settings_for(tmp_path, folder), bus=bus_config, timeout_s=60, extra_settings=FAST)
     assert result.ok and result.stats["published"] == 2
     folder.joinpath("custom.toml").unlink()
     source_file(folder, f"{sim.base_url}/shenzhen/gkmlpt/zcwj/index.html", extra='allowed_domains = ["example.org"]')
     sim.reset_log()
     blocked = run_crawl("custom", settings=settings_for(tmp_path / "b", folder),
-                        bootstrap=bus_config.bootstrap_servers[0], topic_prefix=bus_config.topic_prefix,
+                        bus=bus_config,
                         timeout_s=60, extra_settings=FAST)
     assert blocked.stats.get("published", 0) == 0
     assert not [r for r in sim.request_log() if r.path.startswith("/shenzhen/gkmlpt/content/")]

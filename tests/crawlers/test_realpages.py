@@ -11,8 +11,9 @@ from parsel import Selector
 
 from crawlers.attachments import find_attachment_links
 from crawlers.catalog import PACKAGE_SOURCES_DIR, DetailHints, find_source, load_sources
-from crawlers.encoding import sniff_encoding
-from crawlers.layouts import lenient_selector, pagination_urls, parse_list
+from crawlers.layouts import pagination_urls, parse_list
+from crawlers.listpage import lenient_selector
+from zhtext.decoding import sniff_encoding
 
 HERE = Path(__file__).resolve().parent
 TEST_SOURCES = {s.id: s for s in load_sources([HERE / "sources"])}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from core.bus import BusConfig
+from core.settings import load_settings
 from crawlers.runner import CrawlResult, run_crawl
-from policywatch.bus import BusConfig
-from policywatch.settings import load_settings
 
 FAST = {"AUTOTHROTTLE_ENABLED": "False"}
 
@@ -40,11 +40,9 @@ method = "test"
 ''',
         encoding="utf-8",
     )
-    settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [folder]})
-
-    def run(**extra: str) -> CrawlResult:
-        return run_crawl("window", settings=settings, bootstrap=bus_config.bootstrap_servers[0],
-                         topic_prefix=bus_config.topic_prefix, timeout_s=60, extra_settings={**FAST, **extra})
+    def run(**crawl: object) -> CrawlResult:
+        settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [folder], **crawl})
+        return run_crawl("window", settings=settings, bus=bus_config, timeout_s=60, extra_settings=FAST)
 
     return run
 
@@ -97,13 +95,13 @@ def test_window_probes_are_bounded_per_crawl_and_oldest_first(sim, windowed, eve
     for doc in ("801", "802"):
         sim.take_down("nansha", doc)
 
-    second = windowed(POLICYWATCH_WINDOW_PROBES="1")
+    second = windowed(window_probes=1)
     urls["805"] = publish(sim, "805", 6)  # 804 leaves now: it must wait behind the older departure
     sim.take_down("nansha", "804")
     sim.reset_log()
-    third = windowed(POLICYWATCH_WINDOW_PROBES="1")
+    third = windowed(window_probes=1)
     probed_third = [r.path for r in sim.request_log() if r.status == 404]
-    fourth = windowed(POLICYWATCH_WINDOW_PROBES="1")
+    fourth = windowed(window_probes=1)
 
     assert [(r.stats["window_probes"], r.stats["gone"], r.stats["window_backlog"]) for r in (second, third, fourth)] == [
         (1, 1, 1), (1, 1, 1), (1, 1, 0),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 
-from crawlers.runner import scrapy_settings, user_agent
-from policywatch.settings import load_settings
+from core.bus import BusConfig
+from core.settings import load_settings
+from crawlers.config import CrawlConfig
+from crawlers.runner import crawl_config, scrapy_settings, user_agent
 
 
 def open_fds() -> int:
@@ -37,12 +39,17 @@ def test_crawl_settings_carry_politeness_and_contact(tmp_path):
         None, var_dir=tmp_path, crawl={"contact": "ops@example.org", "obey_robots": True, "page_cap": 7,
                                        "concurrency_per_domain": 3, "max_response_bytes": 4096, "retries": 4},
     )
-    values = scrapy_settings(settings, "127.0.0.1:9092", "pw")
+    values = scrapy_settings(settings)
     assert "ops@example.org" in values["USER_AGENT"] == user_agent(settings)
     assert values["ROBOTSTXT_OBEY"] == "True"
-    assert values["POLICYWATCH_PAGE_CAP"] == "7"
     assert values["CONCURRENT_REQUESTS_PER_DOMAIN"] == "3"
     assert values["DOWNLOAD_MAXSIZE"] == "4096"
     assert values["RETRY_TIMES"] == "4"
-    assert values["POLICYWATCH_STATE_DIR"].endswith("crawlstate")
-    assert values["POLICYWATCH_WARC_DIR"] == str(settings.warc_dir.resolve())
+    assert not any(key.startswith("POLICYWATCH_") for key in values)  # those travel in the CrawlConfig
+    bus = BusConfig.from_settings(settings.kafka.model_copy(update={"max_request_size": 123456}), ["127.0.0.1:9092"])
+    config = CrawlConfig.from_json(crawl_config(settings, bus).to_json())
+    assert config.crawl.page_cap == 7
+    assert config.state_dir is not None and config.state_dir.name == "crawlstate"
+    assert config.warc_dir == settings.warc_dir.resolve()
+    # The crawler's producer gets the same client configuration as the stages, not a subset of it.
+    assert config.bus == bus and config.bus.kafka.max_request_size == 123456

@@ -7,8 +7,6 @@ import urllib.request
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.runner import run_crawl
-
 
 def read_warc(folder):
     records = {}
@@ -49,7 +47,7 @@ def test_warc_records_match_what_the_simulator_served(sim, crawl, crawl_settings
 
 
 def test_warc_files_rotate_by_size(sim, crawl, crawl_settings):
-    result = crawl("sim-minhang", POLICYWATCH_WARC_MAX_BYTES="1024")
+    result = crawl("sim-minhang", warc_max_bytes=1024)
     files = sorted(crawl_settings.warc_dir.glob("*.warc.gz"))
     assert len(files) >= 3
     assert result.stats["warc_files"] == [f.name for f in files]
@@ -64,11 +62,7 @@ def test_failed_responses_are_archived_too(sim, crawl, crawl_settings):
     assert statuses.count("500") == 2
 
 
-def test_crawl_without_warc_dir_still_publishes(sim, crawl_settings, bus_config):
-    result = run_crawl(
-        "sim-shenzhen", settings=crawl_settings, bootstrap=bus_config.bootstrap_servers[0],
-        topic_prefix=bus_config.topic_prefix, timeout_s=60,
-        extra_settings={"AUTOTHROTTLE_ENABLED": "False", "POLICYWATCH_WARC_DIR": ""},
-    )
+def test_crawl_without_warc_capture_still_publishes(sim, crawl, crawl_settings):
+    result = crawl("sim-shenzhen", capture_warc=False)
     assert result.ok and result.stats["published"] == 1
     assert not crawl_settings.warc_dir.exists()

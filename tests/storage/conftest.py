@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from consumers.analysis import analyze
-from policywatch.events import content_hash, document_key
+from core.events import content_hash, document_key
 from storage import documents as repo
 from storage.db import make_engine, migrate, session_factory, transaction
 from storage.models import Document
-from storage.search import index_version
+from storage.search_index import index_version
 
 SEEDS = {"nansha": "000_", "shenyang": "001_", "liuzhou": "002_", "minhang": "003_", "shenzhen": "004_"}
 

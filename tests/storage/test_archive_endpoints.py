@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from core.metrics import Metrics
 from policywatch.cli import main
-from policywatch.metrics import Metrics
 from policywatch.web import create_app
 from storage.export import iter_rows, read_csv, read_jsonl
 

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from storage.search import SearchError, SearchQuery, count, search, version_history
+from core.errors import SearchError
+from storage.documents import version_history
+from storage.search import SearchQuery, count, search
 
 from .conftest import Archive
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import select
 
-from consumers.store import StoreStage
-from policywatch.bus import BusConfig, EventProducer
-from policywatch.events import DocumentUnderstood, content_hash, decode, encode
-from policywatch.metrics import Metrics
+from consumers.store_stage import StoreStage
+from core.bus import BusConfig, EventProducer
+from core.events import DocumentUnderstood, content_hash, decode, encode
+from core.metrics import Metrics
 from storage.db import alembic_config, make_engine, migrate, session_factory, transaction
 from storage.models import Change, Document, DocumentVersion
 from storage.search import SearchQuery, search

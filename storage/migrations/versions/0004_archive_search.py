@@ -13,7 +13,7 @@ import logging
 
 from alembic import op
 
-from storage.search import PG_TABLE, SQLITE_TABLE, rebuild_index
+from storage.search_index import PG_TABLE, SQLITE_TABLE, rebuild_index
 
 revision = '0004'
 down_revision = '0003'

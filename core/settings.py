@@ -1,0 +1,233 @@
+"""The single typed settings object, read once at the edge and passed down.
+
+Sources, lowest priority first: built-in defaults, ``policywatch.toml`` (path overridable),
+``POLICYWATCH_*`` environment variables (nested with ``__``, e.g. ``POLICYWATCH_DATABASE__URL``),
+and explicit overrides from the CLI. Validation errors name the key and the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from core.errors import SettingsError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES_DIR = PACKAGE_ROOT / "crawlers" / "sources"
+
+
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = Field("", description="SQLAlchemy URL; empty means a SQLite file under var_dir.")
+    echo: bool = Field(False, description="Log every SQL statement.")
+
+
+class KafkaSettings(_Section):
+    bootstrap_servers: list[str] = Field(
+        default_factory=list,
+        description="Kafka brokers (host:port). Empty: start an embedded Tansu broker on loopback.",
+    )
+    topic_prefix: str = Field("pw", description="Prefix of every topic name.")
+    partitions: int = Field(3, ge=1, le=256, description="Partitions of each topic created.")
+    replication_factor: int = Field(1, ge=1, le=5, description="Replication factor of each topic.")
+    group_prefix: str = Field("policywatch", description="Prefix of consumer group ids.")
+    session_timeout_ms: int = Field(6000, ge=1000, description="Consumer group session timeout.")
+    heartbeat_interval_ms: int = Field(1000, ge=100, description="Consumer heartbeat interval.")
+    fetch_max_wait_ms: int = Field(100, ge=1, le=5000, description="Longest a fetch waits for data.")
+    max_request_size: int = Field(16 * 1024 * 1024, ge=1024, description="Largest event produced, bytes.")
+    request_timeout_ms: int = Field(15000, ge=1000, description="Producer/consumer request timeout.")
+    send_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest a publish waits for the broker's acknowledgement before it fails."
+    )
+    max_poll_records: int = Field(50, ge=1, le=10000, description="Most events a stage takes in one poll.")
+    max_poll_interval_ms: int = Field(
+        300000, ge=10000, description="Longest a stage may take between polls before the group replaces it."
+    )
+
+    @field_validator("bootstrap_servers")
+    @classmethod
+    def _host_port(cls, value: list[str]) -> list[str]:
+        for server in value:
+            host, sep, port = server.rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError(f"{server!r} is not host:port")
+        return value
+
+
+class CrawlSettings(_Section):
+    sources_dirs: list[Path] = Field(
+        default_factory=lambda: [DEFAULT_SOURCES_DIR],
+        description="Folders of source definition files (one TOML file per source).",
+    )
+    enabled_sources: list[str] = Field(
+        default_factory=list, description="Source ids to schedule; empty means every source found."
+    )
+    simulator_url: str = Field(
+        "", description="Base URL substituted for {simulator} in simulated source definitions."
+    )
+    interval_minutes: float = Field(60.0, gt=0, description="Default time between crawls of a source.")
+    jitter_seconds: int = Field(120, ge=0, description="Random delay added to each scheduled crawl.")
+    user_agent: str = Field(
+        "policywatch/0.1 (+https://github.com/policywatch; policy monitoring)",
+        description="User-Agent sent to the sites.",
+    )
+    contact: str = Field("", description="Operator contact (email) appended to the User-Agent.")
+    obey_robots: bool = Field(True, description="Obey robots.txt.")
+    max_response_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest response accepted.")
+    timeout_seconds: float = Field(30.0, gt=0, description="Download timeout per request.")
+    retries: int = Field(2, ge=0, le=10, description="Retries of a failed request.")
+    concurrency_per_domain: int = Field(2, ge=1, le=64, description="Parallel requests per domain.")
+    page_cap: int = Field(50, ge=1, description="Most list pages followed per source and crawl.")
+    removed_after_missing: int = Field(
+        2, ge=1, description="Crawls a document may be missing from its list before it counts as removed."
+    )
+    crawl_timeout_seconds: float = Field(1800.0, gt=0, description="A crawl running longer is stopped.")
+    window_probes: int = Field(
+        20, ge=0, description="Most probes per crawl of pages that left a newest-pages-only list (removal check)."
+    )
+    retry_backoff_base_seconds: float = Field(
+        1.0, ge=0, description="Wait before the first retry of a failed request; doubles with each retry."
+    )
+    retry_backoff_max_seconds: float = Field(30.0, ge=0, description="Longest wait before a retry of a request.")
+    capture_warc: bool = Field(True, description="Write every response, with its request, to WARC files.")
+    warc_max_bytes: int = Field(
+        100 * 1024 * 1024, ge=1024, description="A WARC file larger than this is closed and a new one started."
+    )
+
+
+class SmtpSettings(_Section):
+    host: str = Field("", description="SMTP server; empty disables the email channel.")
+    port: int = Field(25, ge=1, le=65535, description="SMTP port.")
+    username: str = Field("", description="SMTP login user.")
+    password: str = Field("", description="SMTP login password.")
+    starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
+    sender: str = Field("policywatch@localhost", description="From address of alert emails.")
+    timeout_seconds: float = Field(15.0, gt=0, description="SMTP socket timeout.")
+
+
+class AlertSettings(_Section):
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    outbox_file: Path | None = Field(
+        None, description="If set, every alert is also appended to this JSON-lines file."
+    )
+    console: bool = Field(False, description="Print every alert to standard output.")
+    public_base_url: str = Field(
+        "", description="Base URL of the web UI used in alert links; empty uses the web host and port."
+    )
+    max_attempts: int = Field(5, ge=1, description="Delivery attempts before a delivery is marked failed.")
+    subscriptions_file: Path | None = Field(
+        None, description="TOML file of subscriptions, synced into the database at start."
+    )
+
+
+class WebSettings(_Section):
+    enabled: bool = Field(True, description="Serve health, metrics and the archive UI.")
+    host: str = Field("127.0.0.1", description="Listen address of the HTTP endpoints.")
+    port: int = Field(8470, ge=0, le=65535, description="Listen port of the HTTP endpoints (0: any free).")
+
+
+class LoggingSettings(_Section):
+    level: str = Field("INFO", description="Log level.")
+    json_format: bool = Field(False, description="Emit JSON log lines.")
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+
+class Settings(BaseSettings):
+    """Every setting of policywatch. Frozen once loaded."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICYWATCH_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    var_dir: Path = Field(Path("var"), description="Folder for the SQLite file, WARC files and runtime state.")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    toml_file: ClassVar[Path | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls.toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_file))
+        return tuple(sources)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{(self.var_dir / 'policywatch.db').as_posix()}"
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.var_dir / "warc"
+
+    @property
+    def runtime_file(self) -> Path:
+        return self.var_dir / "runtime.json"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Load settings from defaults, ``config_file`` (if it exists), the environment and overrides.
+
+    Raises SettingsError naming each invalid key and what is wrong with its value.
+    """
+    if config_file is not None and not config_file.exists():
+        raise SettingsError(f"config file {config_file} does not exist")
+    cls = type("LoadedSettings", (Settings,), {"toml_file": config_file})
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(part) for part in err["loc"])
+            value = err.get("input")
+            problems.append(f"{key}: {err['msg']} (got {value!r})")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(problems)) from exc
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(dotted key, default, help) for every setting: used by the docs and their meta-test."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{prefix}{name}.")
+                continue
+            default = field.get_default(call_default_factory=True)
+            shown = repr(default).replace(str(PACKAGE_ROOT) + "/", "")
+            rows.append((f"{prefix}{name}", shown, field.description or ""))
+
+    walk(Settings, "")
+    return rows

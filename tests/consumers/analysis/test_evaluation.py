@@ -1,0 +1,34 @@
+import json
+
+import pytest
+
+from tools.evaluate_analysis import METADATA_FIELDS, SETS, format_report, main, run
+
+
+@pytest.mark.parametrize(("which", "minimum"), [("original", 40), ("blind", 20), ("blind2", 30)])
+def test_eval_figures_stay_above_thresholds(fixtures_dir, which, minimum):
+    report = run(fixtures_dir, (which,))
+    assert report.cases >= minimum
+    for name in METADATA_FIELDS:
+        tally = report.fields[name]
+        assert tally.total > 0, name
+        assert tally.precision >= 0.95 and tally.recall >= 0.95, (name, format_report(report))
+    ai = report.fields["ai_relevance=yes"]
+    assert ai.precision >= 0.95 and ai.recall >= 0.95
+
+
+def test_copied_labeled_texts_match_the_shared_material(shared_dir, fixtures_dir):
+    for path in sorted((shared_dir / "labeled").glob("d*.json")):
+        copy = fixtures_dir / "labeled" / path.name
+        assert json.loads(copy.read_text(encoding="utf-8")) == json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((shared_dir / "seeds").glob("*.txt")):
+        assert (fixtures_dir / "seeds" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_make_eval_reports_each_set_and_the_combined_figures(fixtures_dir, capsys):
+    assert main(["--fixtures", str(fixtures_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "=== original set ===" in out and "=== blind set ===" in out and "=== combined ===" in out
+    combined = run(fixtures_dir, SETS)
+    assert combined.cases == sum(run(fixtures_dir, (which,)).cases for which in SETS)
+    assert "=== blind2 set ===" in out
