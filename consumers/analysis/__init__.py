@@ -6,7 +6,8 @@ Public API::
     analyze(text=None, *, html=None, url="", hints=None) -> Analysis
     analyze_path(path) -> Analysis
     render_text(analysis) -> str
-    region.lookup(name_or_code) -> RegionRef | None ; region.contains(ancestor, descendant) -> bool
+
+Regions are ``zhtext.regions`` (lookup by name or code, containment), shared with search and alerts.
 """
 
 from __future__ import annotations
