@@ -205,6 +205,11 @@ def _statement(session: Session, query: SearchQuery, terms: Sequence[tuple[str, 
     return stmt.where(*_filters(query, dialect))
 
 
+def matching_statement(session: Session, query: SearchQuery) -> Select[Any]:
+    """(document id, version id, score) of every match of ``query``, filters applied, unordered, unlimited."""
+    return _statement(session, query, query_terms(query.text))
+
+
 def count(session: Session, query: SearchQuery) -> int:
     """How many documents (or versions, with ``all_versions``) match, ignoring limit and offset."""
     stmt = _statement(session, query, query_terms(query.text)).subquery()
