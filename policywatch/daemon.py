@@ -3,7 +3,7 @@
 Crawls run as one subprocess each (see crawlers.runner): the Twisted reactor cannot be restarted
 inside a long-lived process, and a subprocess also isolates a crawl's memory and crashes. APScheduler
 runs one job per source (interval plus jitter, never two at once for one source, missed runs
-coalesced), an outbox relay and a delivery retry.
+coalesced), an outbox relay and the broker supervisor; deliveries have their own thread (the pipeline's).
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ class Daemon:
                 next_run_time=now + timedelta(seconds=2 + 3 * index),
             )
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
-        self.scheduler.add_job(self._retry_deliveries, "interval", seconds=60, id="delivery-retry")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
@@ -86,12 +85,6 @@ class Daemon:
             self.pipeline.supervise_broker()
         except PolicywatchError as exc:
             log.error("embedded broker could not be restarted: %s (next try in 5 s)", exc)
-
-    def _retry_deliveries(self) -> None:
-        try:
-            self.pipeline.retry_deliveries()
-        except PolicywatchError as exc:
-            log.warning("delivery retry failed: %s", exc)
 
     def request_stop(self, *_: object) -> None:
         self._stop.set()

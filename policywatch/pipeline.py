@@ -17,7 +17,7 @@ from typing import IO
 from sqlalchemy import select
 
 from alerts.channels import build_channels
-from alerts.service import Deliverer, mirrors_from_settings
+from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
@@ -67,6 +67,7 @@ class Pipeline:
         self.runners: list[StageRunner] = []
         self.store_stage: StoreStage | None = None
         self.deliverer: Deliverer | None = None
+        self.delivery_worker: DeliveryWorker | None = None
         self.sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
         # Set on shutdown: running crawls stop within seconds (outcome "cancelled").
         self.stopping = threading.Event()
@@ -97,8 +98,9 @@ class Pipeline:
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
-            channels, settings.alerts.max_attempts, mirrors=mirrors_from_settings(settings.alerts, channels)
+            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
         )
+        self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url
         self.store_stage = StoreStage(
             self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
@@ -106,9 +108,10 @@ class Pipeline:
         stages = [
             ClassifyStage(self.producer),
             self.store_stage,
-            AlertStage(self.factory, self.deliverer, base_url, self.metrics),
+            AlertStage(self.factory, self.delivery_worker.wake, base_url, self.metrics),
         ]
         self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
+        self.delivery_worker.start()
         self._web_url = web_url
         self._write_state(web_url)
         self.relay_outbox()
@@ -118,6 +121,8 @@ class Pipeline:
         self.stopping.set()
         for runner in self.runners:
             runner.stop()
+        if self.delivery_worker is not None:
+            self.delivery_worker.stop()
         if self.producer is not None:
             self.producer.close()
         if self.broker is not None:
@@ -192,9 +197,10 @@ class Pipeline:
         self.relay_outbox()
         return True
 
-    def retry_deliveries(self) -> None:
+    def deliver_due(self) -> DeliveryReport:
+        """One delivery pass now (the worker thread makes them on its own; tests and the CLI call this)."""
         assert self.deliverer is not None
-        self.deliverer.deliver_pending(self.factory)
+        return self.deliverer.deliver_due(self.factory)
 
     def lag(self) -> dict[str, int]:
         assert self.bus is not None
@@ -218,7 +224,14 @@ class Pipeline:
     def _pending_work(self) -> int:
         with transaction(self.factory) as session:
             changes = session.scalars(select(Change.id).where(Change.published_at.is_(None))).all()
-            deliveries = session.scalars(select(Delivery.id).where(Delivery.status == "pending")).all()
+            # Deliveries due now or being sent; those scheduled for a later retry are not "work in hand".
+            now = datetime.now(UTC)
+            deliveries = session.scalars(
+                select(Delivery.id).where(
+                    (Delivery.status == "sending")
+                    | ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now))
+                )
+            ).all()
         return len(changes) + len(deliveries)
 
     def _sync_sources(self) -> None:
