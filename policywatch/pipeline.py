@@ -30,6 +30,8 @@ from core.metrics import Metrics
 from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
+from policywatch.crawl_runs import end_interrupted_runs, heartbeat, this_owner
+from storage.crawl_state import load_crawl_state, save_crawl_report
 from storage.db import make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
 
@@ -72,6 +74,8 @@ class Pipeline:
         # Set on shutdown: running crawls stop within seconds (outcome "cancelled").
         self.stopping = threading.Event()
         self._web_url = ""
+        # Further Scrapy ``-s`` overrides for every crawl (tests make the simulator crawl fast).
+        self.extra_crawl_settings: dict[str, str] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -82,6 +86,7 @@ class Pipeline:
         except DatabaseUnavailable as exc:
             raise StartupError(f"cannot use the database: {exc}", setting="database.url") from exc
         self._sync_sources()
+        end_interrupted_runs(self.factory)
         if settings.alerts.subscriptions_file is not None:
             specs = load_subscriptions_file(settings.alerts.subscriptions_file)
             with transaction(self.factory) as session:
@@ -144,18 +149,24 @@ class Pipeline:
         if self.stopping.is_set():
             return CrawlResult(source_id, False, "cancelled", {}, "not started: shutting down", 0.0)
         with transaction(self.factory) as session:
-            run = CrawlRun(source_id=source_id)
+            run = CrawlRun(source_id=source_id, owner=this_owner(), heartbeat_at=datetime.now(UTC))
             session.add(run)
             session.flush()
             run_id = run.id
-        result = run_crawl(
-            source_id,
-            settings=self.settings,
-            bus=self.bus,
-            timeout_s=self.settings.crawl.crawl_timeout_seconds,
-            stop_event=self.stopping,
-        )
+            state = load_crawl_state(session, source_id)
+        with heartbeat(self.factory, run_id):
+            result = run_crawl(
+                source_id,
+                settings=self.settings,
+                bus=self.bus,
+                timeout_s=self.settings.crawl.crawl_timeout_seconds,
+                stop_event=self.stopping,
+                state=state,
+                extra_settings=self.extra_crawl_settings,
+            )
         with transaction(self.factory) as session:
+            if result.state_report is not None:
+                save_crawl_report(session, result.state_report)
             run = session.get(CrawlRun, run_id)
             assert run is not None
             run.finished_at = datetime.now(UTC)

@@ -7,6 +7,7 @@ document links, fetches attachments, and yields ``PageItem`` for new or changed 
 which detail URLs the lists showed and whether every list page was read. Removals are found by
 probing: on a complete source, known pages the lists no longer show; on a newest-pages-only
 source, pages that left the window since the last crawl (``crawlers.incremental.WindowState``).
+What the crawl knows from earlier crawls comes from its ``CrawlBook`` (``crawlers.incremental``).
 
 One class on purpose: Scrapy drives a spider through its callbacks, and the lists, details, probes and
 attachments of one crawl share its bookkeeping (what was listed, what is outstanding, what failed);
@@ -32,7 +33,7 @@ from core.errors import SourceError
 from crawlers.attachments import extract_attachment, find_attachment_links, kind_of
 from crawlers.catalog import SourceDefinition, find_source, load_sources
 from crawlers.config import CrawlConfig
-from crawlers.incremental import UNCHANGED_FLAG, CrawlState, WindowState
+from crawlers.incremental import BODY_SHA_META, UNCHANGED_FLAG, CrawlBook, WindowState, validators_of
 from crawlers.items import GoneItem, PageItem
 from crawlers.layouts import in_domains, is_sequential, pagination_urls, parse_list, template_url
 from crawlers.listpage import ListLink, ListPage, lenient_selector
@@ -62,7 +63,7 @@ class GenericSpider(scrapy.Spider):
         self.source = source
         self.page_cap = page_cap
         self.known_urls = known_urls
-        self.window = window  # only for newest-pages-only sources with a state folder
+        self.window = window  # only for newest-pages-only sources with crawl state
         self.window_probes = window_probes
         self._gone_delivered: set[str] = set()
         self.allowed_domains = list(source.allowed_domains)
@@ -91,9 +92,9 @@ class GenericSpider(scrapy.Spider):
                     f"run: scrapy crawl {source.id}"
                 )
             return coded.from_crawler(crawler, *args, **kwargs)
-        state_dir = config.state_dir
-        known = frozenset(CrawlState.load(state_dir, source.id).known_detail_urls()) if state_dir else frozenset()
-        window = WindowState.load(state_dir, source.id) if state_dir and not source.pagination.complete else None
+        book = CrawlBook.of(crawler)
+        known = frozenset(book.known_detail_urls()) if book is not None else frozenset()
+        window = book.window() if book is not None and not source.pagination.complete else None
         spider = cls(
             *args, source=source, page_cap=config.crawl.page_cap, known_urls=known,
             window=window, window_probes=config.crawl.window_probes, **kwargs,
@@ -304,7 +305,10 @@ class GenericSpider(scrapy.Spider):
             self.window.resolve(url)
             self.window.window.discard(url)
         self.crawler.stats.set_value("policywatch/window_backlog", len(self.window.departed))
-        self.window.save()
+        book = CrawlBook.of(self.crawler)
+        if book is not None:
+            book.report.window = self.window.snapshot()
+            book.save()
 
     # --- details ------------------------------------------------------------------------------
 
@@ -342,12 +346,13 @@ class GenericSpider(scrapy.Spider):
             fetched_at=_now(),
             encoding=response.encoding,
             html=response.text,
-            body_sha256=hashlib.sha256(response.body).hexdigest(),
+            body_sha256=str(response.meta.get(BODY_SHA_META) or hashlib.sha256(response.body).hexdigest()),
             list_title=link.title,
             list_date=link.date,
             region_hint=self.source.region,
             detail_hints=self.source.detail_hints(),
             warc_record=response.meta.get("pw_warc_record", ""),
+            validators=validators_of(response),
         )
         pending = self._attachment_links(response, link)
         yield from self._next_attachment(item, pending)
