@@ -35,19 +35,31 @@ class Daemon:
         self._stop = threading.Event()
 
     def health(self) -> dict[str, Any]:
+        """Every part's state: "ok", or what is wrong with it (/healthz is 503 unless all are ok)."""
         checks: dict[str, Any] = {
             "scheduler": "ok" if self.scheduler.running else "stopped",
         }
         for runner in self.pipeline.runners:
-            checks[f"stage_{runner.stage.name}"] = "ok" if runner.running else "stopped"
+            checks[f"stage_{runner.stage.name}"] = runner.health()
         if self.pipeline.broker is not None:
             checks["broker"] = "ok" if self.pipeline.broker.alive() else "down"
+        checks["deliveries"] = self.pipeline.delivery_health()
         return checks
+
+    def readiness(self) -> dict[str, Any]:
+        """What an orchestrator waits for before sending traffic: broker reachable, stages started
+        (the database's reachability and schema are checked by /readyz itself)."""
+        pipeline = self.pipeline
+        started = bool(pipeline.runners) and all(runner.running for runner in pipeline.runners)
+        return {
+            "broker": "ok" if pipeline.bus is not None and pipeline.broker_reachable() else "unreachable",
+            "stages": "ok" if started else "not started",
+        }
 
     def start(self) -> None:
         web_url = ""
         if self.settings.web.enabled:
-            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health)
+            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness)
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
         try:

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
 from policywatch.crawl_runs import end_interrupted_runs, heartbeat, this_owner
 from storage.crawl_state import load_crawl_state, save_crawl_report
-from storage.db import make_engine, migrate, session_factory, transaction
+from storage.db import describe_url, make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
 
 log = logging.getLogger(__name__)
@@ -83,15 +84,17 @@ class Pipeline:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         try:
             migrate(self.engine)
+            # These write: a database that is read-only, full or locked says so here, at start.
+            self._sync_sources()
+            end_interrupted_runs(self.factory)
+            if settings.alerts.subscriptions_file is not None:
+                specs = load_subscriptions_file(settings.alerts.subscriptions_file)
+                with transaction(self.factory) as session:
+                    sync_subscriptions(session, specs)
+                log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
         except DatabaseUnavailable as exc:
-            raise StartupError(f"cannot use the database: {exc}", setting="database.url") from exc
-        self._sync_sources()
-        end_interrupted_runs(self.factory)
-        if settings.alerts.subscriptions_file is not None:
-            specs = load_subscriptions_file(settings.alerts.subscriptions_file)
-            with transaction(self.factory) as session:
-                sync_subscriptions(session, specs)
-            log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
+            where = describe_url(settings.database_url)
+            raise StartupError(f"cannot use the database {where}: {exc}", setting="database.url") from exc
         self._reap_stale_broker()
         servers = list(settings.kafka.bootstrap_servers)
         if not servers:
@@ -212,6 +215,30 @@ class Pipeline:
         """One delivery pass now (the worker thread makes them on its own; tests and the CLI call this)."""
         assert self.deliverer is not None
         return self.deliverer.deliver_due(self.factory)
+
+    def delivery_health(self) -> str:
+        """"ok", or why alerts are not going out (the last attempts failed, or the deliverer stopped)."""
+        worker = self.delivery_worker
+        if worker is None or not worker.running:
+            return "stopped"
+        if worker.last_error:
+            return f"degraded: delivery pass failed: {worker.last_error[:300]}"
+        health = worker.deliverer.health
+        if health.consecutive_failures:
+            return f"degraded: {health.consecutive_failures} delivery attempts failed in a row, last: {health.last_error[:300]}"
+        return "ok"
+
+    def broker_reachable(self, timeout_s: float = 1.0) -> bool:
+        """A TCP connection to a bootstrap server succeeds (what /readyz asks of the broker)."""
+        assert self.bus is not None
+        for server in self.bus.bootstrap_servers:
+            host, _, port = server.rpartition(":")
+            try:
+                with socket.create_connection((host, int(port)), timeout=timeout_s):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
 
     def lag(self) -> dict[str, int]:
         assert self.bus is not None

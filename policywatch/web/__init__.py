@@ -26,11 +26,16 @@ ROUTERS = (health.router, archive_api.router, deliveries_api.router, pages.route
 
 
 def create_app(
-    factory: sessionmaker[Session], metrics: Metrics, health_checks: Callable[[], dict[str, Any]]
+    factory: sessionmaker[Session],
+    metrics: Metrics,
+    health_checks: Callable[[], dict[str, Any]],
+    readiness_checks: Callable[[], dict[str, Any]] = dict,
 ) -> FastAPI:
-    """The application on a session factory, with the daemon's metrics and health checks."""
+    """The application on a session factory, with the daemon's metrics, health and readiness checks."""
     app = FastAPI(title="policywatch", docs_url=None, redoc_url=None)
-    app.state.context = WebContext(factory=factory, metrics=metrics, health=health_checks)
+    app.state.context = WebContext(
+        factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks
+    )
     for router in ROUTERS:
         app.include_router(router)
     return app
