@@ -102,6 +102,20 @@ class CrawlSettings(_Section):
         1.0, ge=0, description="Wait before the first retry of a failed request; doubles with each retry."
     )
     retry_backoff_max_seconds: float = Field(30.0, ge=0, description="Longest wait before a retry of a request.")
+    attachment_max_decompressed_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024,
+        description="Largest decompressed size of an attachment: DOCX/ZIP members (checked before parsing) and each PDF stream.",
+    )
+    attachment_max_pdf_pages: int = Field(300, ge=1, description="Most PDF pages whose text is extracted; the rest is skipped.")
+    attachment_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest text extraction of one attachment (in a child process, killed at the limit)."
+    )
+    attachment_memory_mb: int = Field(
+        1024, ge=128, description="Address-space limit of the child process extracting an attachment's text."
+    )
+    max_document_text_chars: int = Field(
+        1_000_000, ge=1000, description="Most characters of attachment text kept per document; the rest is cut."
+    )
     capture_warc: bool = Field(True, description="Write every response, with its request, to WARC files.")
     warc_max_bytes: int = Field(
         100 * 1024 * 1024, ge=1024, description="A WARC file larger than this is closed and a new one started."

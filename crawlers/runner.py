@@ -41,6 +41,7 @@ GRACE_SECONDS = 10.0
 CANCEL_GRACE_SECONDS = 2.0
 POLL_SECONDS = 0.2
 LOG_TAIL_CHARS = 2000
+CAP_PREFIX = "policywatch/caps/"
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "warc_files": stats.get("policywatch/warc_files", []),
         "bus_error": stats.get("policywatch/bus_error", ""),
         "publish_failed": int(stats.get("policywatch/publish_failed", 0)),
+        # Caps on hostile input that were hit (attachment size, pages, time, memory, text): name → count.
+        "caps": {key.removeprefix(CAP_PREFIX): int(value) for key, value in stats.items() if key.startswith(CAP_PREFIX)},
     }
 
 

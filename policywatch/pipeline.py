@@ -178,6 +178,8 @@ class Pipeline:
             run.error = result.error or ""
         self.metrics.crawls.labels(source_id, result.outcome).inc()
         self.metrics.crawl_pages.labels(source_id).inc(int(result.stats.get("items", 0) or 0))
+        for cap, hits in (result.stats.get("caps") or {}).items():
+            self.metrics.crawl_caps.labels(source_id, cap).inc(hits)
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
         return result
