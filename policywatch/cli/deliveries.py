@@ -53,7 +53,7 @@ def list_cmd(obj: Context, statuses: tuple[str, ...], limit: int, as_json: bool)
         {
             "id": str(v.id), "status": v.status, "attempts": str(v.attempts), "channel": v.channel,
             "subscription": v.subscription, "next attempt": v.to_dict()["next_attempt_at"] or "",
-            "subject": v.subject[:40], "last error": v.last_error[:60],
+            "subject": v.subject[:30], "last error": v.last_error[:100],
         }
         for v in views
     ]
