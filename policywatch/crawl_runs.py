@@ -35,7 +35,8 @@ def this_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process with this pid runs on this host (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,7 +49,7 @@ def _process_exists(pid: int) -> bool:
 def _owner_dead(owner: str, heartbeat_at: datetime | None, now: datetime) -> bool:
     host, _, pid = owner.rpartition(":")
     if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
-        return not _process_exists(int(pid))
+        return not process_exists(int(pid))
     if heartbeat_at is None:
         return True  # written before runs had owners, or never beat: nobody is looking after it
     beat = heartbeat_at if heartbeat_at.tzinfo else heartbeat_at.replace(tzinfo=UTC)

@@ -31,7 +31,7 @@ from core.metrics import Metrics
 from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
-from policywatch.crawl_runs import end_interrupted_runs, heartbeat, this_owner
+from policywatch.crawl_runs import end_interrupted_runs, heartbeat, process_exists, this_owner
 from storage.crawl_state import load_crawl_state, save_crawl_report
 from storage.db import describe_url, make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
@@ -300,9 +300,9 @@ class Pipeline:
         except ValueError:
             return
         owner, broker_pid = state.get("pid"), state.get("broker_pid")
-        if not broker_pid or (owner and _alive(owner)):
+        if not broker_pid or (owner and process_exists(owner)):
             return
-        if _alive(broker_pid) and "tansu" in _command_line(broker_pid):  # never a recycled pid
+        if process_exists(broker_pid) and "tansu" in _command_line(broker_pid):  # never a recycled pid
             log.warning("stopping embedded broker %d left behind by daemon %s", broker_pid, owner)
             os.kill(broker_pid, signal.SIGTERM)
 
@@ -318,16 +318,6 @@ class Pipeline:
             broker_pid=self.broker.pid if self.broker is not None else None,
         )
         self.settings.runtime_file.write_text(json.dumps(state.__dict__, indent=2), encoding="utf-8")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _command_line(pid: int) -> str:
