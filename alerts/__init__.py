@@ -5,5 +5,8 @@
   compared with ``zhtext.regions``, the same GB/T 2260 table the classifier used);
 - ``render``: the alert payload and its plain-text and HTML renderings (``sections``: the body parts);
 - ``channels``: one module per delivery channel, registered in ``channels.CHANNELS``;
-- ``service``: ``create_alerts`` (inside the stage's transaction) and ``Deliverer`` (after it).
+- ``service``: ``create_alerts`` (inside the stage's transaction, one pending delivery per alert);
+- ``delivery``: ``Deliverer`` and its thread — each delivery on its own retry schedule, claimed with a
+  lease, sent with no transaction open;
+- ``delivery_admin``: listing deliveries and re-sending failed ones (CLI and API).
 """

@@ -1,27 +1,21 @@
-"""What the alert stage calls: turn a change into alerts once, then deliver them with retries.
+"""What the alert stage calls: turn a change into alerts once, each with a pending delivery.
 
 Two steps with a database row in between, so that matching and sending fail independently:
 ``create_alerts`` runs inside the stage's transaction (with the change it reacts to) and only
-writes rows; ``Deliverer.deliver_pending`` runs after that commit and talks to the outside world.
+writes rows; ``alerts.delivery.Deliverer`` sends them after that commit, on its own schedule.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from alerts.channels.base import Channel
 from alerts.matching import match_reasons
 from alerts.render import RenderedAlert, render_alert, render_html
-from core.errors import PermanentError, TransientError
-from core.settings import AlertSettings
-from storage.db import transaction
+from core.errors import PermanentError
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion, Subscription
 
 log = logging.getLogger(__name__)
@@ -85,130 +79,3 @@ def rendered_from_alert(alert: Alert) -> RenderedAlert:
     payload = dict(alert.payload or {})
     page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
     return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}")
-
-
-@dataclass
-class DeliveryReport:
-    """Outcome of one ``deliver_pending`` run."""
-
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    skipped: int = 0  # claimed or finished by another deliverer in the meantime
-    waiting: int = 0  # pending on channels that are not running (e.g. email without SMTP host)
-
-
-@dataclass(frozen=True)
-class Mirror:
-    """A copy of every sent alert to a fixed channel target (``alerts.console``, ``alerts.outbox_file``)."""
-
-    channel: Channel
-    target: str = ""
-
-
-def mirrors_from_settings(settings: AlertSettings, channels: Mapping[str, Channel]) -> list[Mirror]:
-    """The copies the settings ask for, among the channels that run."""
-    mirrors: list[Mirror] = []
-    if settings.console and "console" in channels:
-        mirrors.append(Mirror(channels["console"]))
-    if settings.outbox_file is not None and "file" in channels:
-        mirrors.append(Mirror(channels["file"], str(settings.outbox_file)))
-    return mirrors
-
-
-class Deliverer:
-    """Sends pending deliveries over their channels with bounded retries.
-
-    Each delivery is one short transaction of its own:
-
-    1. claim: ``attempts + 1`` where the row is still ``pending``. The update locks the row (the
-       database on SQLite), so a second deliverer waits, then finds it no longer pending and skips
-       it: a delivery ``sent`` is never sent again, and two deliverers never send the same one;
-    2. send over the channel (bounded by the channel's timeout; the lock is held meanwhile);
-    3. record and commit: ``sent`` with ``sent_at``; on TransientError stay ``pending`` with
-       ``last_error`` until ``max_attempts``, then ``failed``; on PermanentError ``failed`` at once.
-
-    Delivery is **at least once**: if the process dies, or the commit fails, after the channel
-    accepted the message, the transaction rolls back, the delivery is still pending and a later
-    run sends it again. Messages carry ``policywatch-alert-<id>`` (Message-ID, Idempotency-Key,
-    ``id`` in JSON) so receivers can drop that duplicate. Retries happen on the next call: the
-    caller's schedule is the back-off.
-    """
-
-    def __init__(
-        self, channels: Mapping[str, Channel], max_attempts: int, mirrors: Sequence[Mirror] = ()
-    ) -> None:
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        self.channels = dict(channels)
-        self.max_attempts = max_attempts
-        self.mirrors = list(mirrors)
-
-    def deliver_pending(self, factory: sessionmaker[Session], limit: int = 100) -> DeliveryReport:
-        """Send up to ``limit`` pending deliveries, oldest first; see the class doc for the guarantees."""
-        report = DeliveryReport()
-        names = list(self.channels)
-        pending = Delivery.status == "pending"
-        with transaction(factory) as session:
-            batch = session.scalars(
-                select(Delivery.id).where(pending, Delivery.channel.in_(names)).order_by(Delivery.id).limit(limit)
-            ).all()
-            report.waiting = session.scalar(
-                select(func.count()).select_from(Delivery).where(pending, Delivery.channel.not_in(names))
-            ) or 0
-        if report.waiting:
-            log.info("%d deliveries wait for channels that are not running", report.waiting)
-        for delivery_id in batch:
-            outcome = self._deliver_one(factory, delivery_id)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        return report
-
-    def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
-        with transaction(factory) as session:
-            claimed = session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id, Delivery.status == "pending")
-                .values(attempts=Delivery.attempts + 1)
-            ).rowcount
-            if not claimed:
-                return "skipped"
-            delivery = session.get_one(Delivery, delivery_id, populate_existing=True)
-            message = rendered_from_alert(delivery.alert)
-            outcome = self._send(delivery, message)
-        log.info(
-            "delivery %s via %s: %s (attempt %d/%d)%s",
-            delivery_id, delivery.channel, outcome, delivery.attempts, self.max_attempts,
-            f": {delivery.last_error}" if delivery.last_error else "",
-        )
-        if outcome == "sent":
-            self._copy_to_mirrors(delivery.channel, delivery.target, message)
-        return outcome
-
-    def _send(self, delivery: Delivery, message: RenderedAlert) -> str:
-        """Send and set the row's status; the caller's transaction commits it."""
-        try:
-            self.channels[delivery.channel].send(delivery.target, message)
-        except PermanentError as exc:
-            delivery.status, delivery.last_error = "failed", str(exc)
-            return "failed"
-        except Exception as exc:
-            # TransientError, and anything a channel failed to classify: retry, bounded by max_attempts.
-            if not isinstance(exc, TransientError):
-                log.exception("channel %s raised an unclassified error", delivery.channel)
-            delivery.last_error = f"{type(exc).__name__}: {exc}"
-            if delivery.attempts >= self.max_attempts:
-                delivery.status = "failed"
-                return "failed"
-            return "retrying"
-        delivery.status, delivery.sent_at, delivery.last_error = "sent", datetime.now(UTC), ""
-        return "sent"
-
-    def _copy_to_mirrors(self, channel_name: str, target: str, message: RenderedAlert) -> None:
-        for mirror in self.mirrors:
-            if mirror.channel.name == channel_name and target in ("", mirror.target):
-                continue  # the delivery itself already went there
-            try:
-                mirror.channel.send(mirror.target, message)
-            except Exception:
-                # Copies are for operators watching; a failed copy must not turn a sent alert into a retry.
-                log.exception("copy of %s to %s failed", message.idempotency_key, mirror.channel.name)

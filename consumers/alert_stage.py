@@ -1,16 +1,19 @@
-"""Alert stage: matches each change against subscriptions and delivers the alerts.
+"""Alert stage: matches each change against subscriptions and hands the alerts to the deliverer.
 
 Alerts and their deliveries are created once per (change, subscription) in one transaction, so a
-redelivered change event creates nothing new; delivery then sends only what is still pending.
+redelivered change event creates nothing new. Sending is not done here: after the commit the stage
+wakes the deliverer (``alerts.delivery.DeliveryWorker``), which sends what is due on its own thread and
+schedule, so a slow or failing receiver never holds up this stage or a database transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.service import Deliverer, create_alerts
+from alerts.service import create_alerts
 from core.errors import PermanentError
 from core.events import DocumentChanged, Envelope, Payload
 from core.metrics import Metrics
@@ -27,12 +30,12 @@ class AlertStage:
     def __init__(
         self,
         factory: sessionmaker[Session],
-        deliverer: Deliverer,
+        wake_deliverer: Callable[[], None],
         base_url: str,
         metrics: Metrics,
     ) -> None:
         self._factory = factory
-        self._deliverer = deliverer
+        self._wake_deliverer = wake_deliverer
         self._base_url = base_url
         self._metrics = metrics
 
@@ -45,4 +48,4 @@ class AlertStage:
                 raise PermanentError(f"change {payload.change_id} is not in the store")
             alerts = create_alerts(session, change, self._base_url)
             log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
-        self._deliverer.deliver_pending(self._factory)
+        self._wake_deliverer()

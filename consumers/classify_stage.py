@@ -93,6 +93,7 @@ class ClassifyStage:
             analysis=data,
             body_sha256=page.body_sha256,
             warc_record=page.warc_record,
+            validators=page.validators,
         )
 
 

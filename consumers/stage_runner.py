@@ -9,6 +9,10 @@ A PermanentError (or an unexpected bug) sends the record to the dead-letter topi
 the loop goes on. A TransientError (database or broker down) rewinds every partition to its first
 unprocessed record, backs off and retries: nothing is skipped. A crash anywhere before step 3 means
 redelivery, so every handler is idempotent (keyed by document and content hash).
+
+Health: the runner counts consecutive transient failures with their cause (reset by the next record
+handled, or a poll that finds nothing to do) and when it last made progress; ``health()`` says "ok"
+or why the stage is degraded, for /healthz.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class StageRunner:
         self._consumer: EventConsumer | None = None
         self.last_error: str = ""
         self.handled = 0
+        self.consecutive_failures = 0
+        self.last_progress_at: float | None = None  # time.time() of the last record handled or idle poll
 
     def start(self) -> StageRunner:
         self._thread = threading.Thread(target=self.run, name=f"stage-{self.stage.name}", daemon=True)
@@ -88,7 +94,7 @@ class StageRunner:
                 self._loop()
                 backoff = 0.5
             except TransientError as exc:
-                self.last_error = str(exc)
+                self._failed(exc)
                 log.warning("stage %s: %s; retrying in %.1fs", self.stage.name, exc, backoff)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, self._max_backoff_s)
@@ -106,6 +112,8 @@ class StageRunner:
         backoff = 0.5
         while not self._stop.is_set():
             records = self._consumer.poll(self._poll_timeout_ms)
+            if not records:
+                self._progressed()
             for index, record in enumerate(records):
                 if self._stop.is_set():
                     self._rewind(records[index:])
@@ -113,7 +121,7 @@ class StageRunner:
                 try:
                     self._process(record)
                 except TransientError as exc:
-                    self.last_error = str(exc)
+                    self._failed(exc)
                     self._metrics.events_failed.labels(self.stage.name, "transient").inc()
                     log.warning(
                         "stage %s: transient failure at %s/%d@%d: %s; retrying in %.1fs",
@@ -124,7 +132,24 @@ class StageRunner:
                     backoff = min(backoff * 2, self._max_backoff_s)
                     break
                 self._consumer.commit(record)
+                self._progressed()
                 backoff = 0.5
+
+    def _failed(self, exc: TransientError) -> None:
+        self.consecutive_failures += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def _progressed(self) -> None:
+        self.consecutive_failures = 0
+        self.last_progress_at = time.time()
+
+    def health(self) -> str:
+        """"ok", or why this stage cannot make progress."""
+        if not self.running:
+            return "stopped"
+        if self.consecutive_failures:
+            return f"degraded: {self.consecutive_failures} consecutive failures, last: {self.last_error[:300]}"
+        return "ok"
 
     def _rewind(self, pending: list[Record]) -> None:
         assert self._consumer is not None

@@ -4,6 +4,11 @@ Idempotency: a version is stored only when its content hash differs from the doc
 version, and each change has a unique dedup key. Changes are a transactional outbox: they are
 committed with the version, then published; ``published_at`` is set only after the broker's ack.
 A redelivered event whose content is already stored just publishes what the outbox still holds.
+
+The seen-mark follows durability: the page's crawl state (body hash and validators, carried by the
+event) is recorded in the same transaction that stores the version or finds the content unchanged,
+and forgotten with a removal (``storage.crawl_state``). Until that commit the crawler has no state
+for the page and fetches it again, so nothing fetched is ever lost between crawl and store.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from core.events import (
 )
 from core.metrics import Metrics
 from storage import documents as repo
+from storage.crawl_state import forget_page, record_page
 from storage.db import transaction
 from storage.models import Change, Document, DocumentVersion
 from storage.search_index import index_version
@@ -72,6 +78,7 @@ class StoreStage:
                 document = repo.document_by_key(session, document_key(payload.url))
                 if document is not None and document.status == "active":
                     self._remove(session, document, payload.reason)
+                forget_page(session, payload.source_id, payload.url)
         elif isinstance(payload, SourceInventory):
             with transaction(self._factory) as session:
                 self._inventory(session, payload)
@@ -113,6 +120,8 @@ class StoreStage:
             session.add(document)
             session.flush()
         previous = repo.latest_version(session, document)
+        if event.body_sha256:
+            record_page(session, event.source_id, event.url, event.body_sha256, event.validators)
         document.last_seen = now
         document.missing_count = 0
         if document.status != "active":

@@ -67,6 +67,18 @@ class ListEntry(BaseModel):
     date: str = ""
 
 
+class PageValidators(BaseModel):
+    """The HTTP validators a detail page came with. They travel with the page to the store stage, which
+    records them (with ``body_sha256``) in the transaction that commits the version: only then does
+    the next crawl ask "not modified?" (``core.crawl_state``). Optional: an event without them is
+    valid, the next crawl simply fetches the page in full."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    etag: str = ""
+    last_modified: str = ""
+    content_type: str = ""
+
+
 class PageFetched(Payload):
     """A detail page fetched by a spider, as served (decoded to text)."""
 
@@ -86,6 +98,7 @@ class PageFetched(Payload):
     detail_hints: dict[str, str] = Field(default_factory=dict)
     attachments: list[dict[str, str]] = Field(default_factory=list)
     warc_record: str = ""
+    validators: PageValidators = Field(default_factory=PageValidators)
 
 
 class PageGone(Payload):
@@ -136,6 +149,7 @@ class DocumentUnderstood(Payload):
     analysis: dict[str, Any]
     body_sha256: str = ""
     warc_record: str = ""
+    validators: PageValidators = Field(default_factory=PageValidators)
 
 
 class DocumentGone(Payload):

@@ -33,6 +33,10 @@ class Metrics:
         self.crawl_pages = Counter(
             "policywatch_crawl_pages", "Detail pages published by crawls", ["source"], registry=r
         )
+        self.crawl_caps = Counter(
+            "policywatch_crawl_caps", "Caps on hostile input hit by crawls (attachment size, pages, time, memory, text)",
+            ["source", "cap"], registry=r,
+        )
         self.changes = Counter("policywatch_changes", "Changes detected", ["kind"], registry=r)
         self.deliveries = Counter(
             "policywatch_deliveries", "Alert deliveries by outcome", ["channel", "status"], registry=r

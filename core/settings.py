@@ -102,6 +102,20 @@ class CrawlSettings(_Section):
         1.0, ge=0, description="Wait before the first retry of a failed request; doubles with each retry."
     )
     retry_backoff_max_seconds: float = Field(30.0, ge=0, description="Longest wait before a retry of a request.")
+    attachment_max_decompressed_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024,
+        description="Largest decompressed size of an attachment: DOCX/ZIP members (checked before parsing) and each PDF stream.",
+    )
+    attachment_max_pdf_pages: int = Field(300, ge=1, description="Most PDF pages whose text is extracted; the rest is skipped.")
+    attachment_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest text extraction of one attachment (in a child process, killed at the limit)."
+    )
+    attachment_memory_mb: int = Field(
+        1024, ge=128, description="Address-space limit of the child process extracting an attachment's text."
+    )
+    max_document_text_chars: int = Field(
+        1_000_000, ge=1000, description="Most characters of attachment text kept per document; the rest is cut."
+    )
     capture_warc: bool = Field(True, description="Write every response, with its request, to WARC files.")
     warc_max_bytes: int = Field(
         100 * 1024 * 1024, ge=1024, description="A WARC file larger than this is closed and a new one started."
@@ -127,7 +141,23 @@ class AlertSettings(_Section):
     public_base_url: str = Field(
         "", description="Base URL of the web UI used in alert links; empty uses the web host and port."
     )
-    max_attempts: int = Field(5, ge=1, description="Delivery attempts before a delivery is marked failed.")
+    max_attempts: int = Field(
+        100, ge=1, description="Most attempts of one delivery before it is marked failed (also bounded by retry_window_hours)."
+    )
+    retry_base_seconds: float = Field(
+        30.0, gt=0, description="Back-off before the second attempt of a delivery; doubles with each failure (full jitter)."
+    )
+    retry_max_seconds: float = Field(3600.0, gt=0, description="Longest back-off between two attempts of a delivery.")
+    retry_window_hours: float = Field(
+        24.0, gt=0, description="A delivery failing transiently is retried for this long after its first attempt, then marked failed."
+    )
+    lease_seconds: float = Field(
+        300.0, ge=10, description="A claimed delivery not settled within this time (deliverer killed mid-send) is due again."
+    )
+    deliver_interval_seconds: float = Field(
+        15.0, gt=0, description="How often the deliverer looks for deliveries that are due (new alerts wake it at once)."
+    )
+    webhook_timeout_seconds: float = Field(10.0, gt=0, description="Longest a webhook receiver may take to answer.")
     subscriptions_file: Path | None = Field(
         None, description="TOML file of subscriptions, synced into the database at start."
     )

@@ -1,22 +1,35 @@
 """Text of attachments (附件): PDF via pypdf, DOCX via python-docx; other kinds are recorded by link.
 
 Every record is a flat ``dict[str, str]`` (it travels in ``PageFetched.attachments``):
-url, name, kind, status ("extracted", "recorded" or "failed: …"), sha256, bytes and text.
+url, name, kind, status ("extracted", "recorded" or "failed: …"), sha256, bytes, text and caps.
+
+Hostile files get bounded work: the text is extracted in a child process (``crawlers.extract_worker``)
+with an address-space limit and a timeout — a parser stuck in C code cannot be interrupted in-thread —
+and caps on decompressed size (DOCX members checked before parsing, every PDF stream), PDF pages and
+the text kept. Each cap hit is named in the record; the spider counts them per source.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import json
 import logging
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from core.settings import CrawlSettings
+
 log = logging.getLogger(__name__)
 
 KNOWN_KINDS = ("pdf", "docx", "doc", "wps", "ofd", "xls", "xlsx", "zip", "rar")
-MAX_TEXT_CHARS = 500_000
+EXTRACTED_KINDS = ("pdf", "docx")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def kind_of(url: str) -> str | None:
@@ -41,29 +54,56 @@ def find_attachment_links(selector: Selector, base_url: str, css: str) -> list[t
     return list(found.items())
 
 
-def _pdf_text(body: bytes) -> str:
-    from pypdf import PdfReader
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """The bounds of extracting one attachment's text (``crawl.attachment_*`` settings)."""
 
-    reader = PdfReader(io.BytesIO(body))
-    return "\n".join((page.extract_text() or "") for page in reader.pages)
+    max_decompressed_bytes: int = 64 * 1024 * 1024
+    max_pdf_pages: int = 300
+    timeout_s: float = 30.0
+    memory_mb: int = 1024
+    max_chars: int = 500_000
 
-
-def _docx_text(body: bytes) -> str:
-    from docx import Document
-
-    document = Document(io.BytesIO(body))
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
-EXTRACTORS = {"pdf": _pdf_text, "docx": _docx_text}
+    @classmethod
+    def from_settings(cls, crawl: CrawlSettings) -> ExtractionLimits:
+        return cls(
+            crawl.attachment_max_decompressed_bytes, crawl.attachment_max_pdf_pages,
+            crawl.attachment_timeout_seconds, crawl.attachment_memory_mb, crawl.max_document_text_chars,
+        )
 
 
-def extract_attachment(url: str, name: str, body: bytes) -> dict[str, str]:
-    """The record of one downloaded attachment, with its text when the kind is supported."""
+def _extract_isolated(kind: str, body: bytes, limits: ExtractionLimits) -> dict[str, Any]:
+    """Run ``crawlers.extract_worker`` on ``body``: a parser stuck in C code or eating memory is
+    stopped by the child's address-space limit or killed at the timeout, never the crawl."""
+    arguments = {
+        "max_decompressed_bytes": limits.max_decompressed_bytes, "max_pdf_pages": limits.max_pdf_pages,
+        "memory_mb": limits.memory_mb, "max_chars": limits.max_chars,
+    }
+    command = [sys.executable, "-m", "crawlers.extract_worker", kind, json.dumps(arguments)]
+    try:
+        done = subprocess.run(
+            command, input=body, capture_output=True, timeout=limits.timeout_s, cwd=PROJECT_ROOT,
+            env={"PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"},
+        )
+    except subprocess.TimeoutExpired:
+        return {"text": "", "caps": ["time"], "error": f"cap: extraction took longer than {limits.timeout_s:g} s"}
+    try:
+        return dict(json.loads(done.stdout.decode("utf-8")))
+    except ValueError:
+        # Killed by the kernel or out of memory before it could answer.
+        tail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        memory = "MemoryError" in tail[0] or done.returncode < 0
+        return {"text": "", "caps": ["memory"] if memory else [], "error": f"extraction failed: {tail[0][:300]}"}
+
+
+def extract_attachment(
+    url: str, name: str, body: bytes, limits: ExtractionLimits | None = None
+) -> dict[str, str]:
+    """The record of one downloaded attachment, with its text when the kind is supported.
+
+    ``caps`` lists the caps that were hit (comma-separated): decompressed_size, pdf_pages, pdf_stream,
+    time, memory, text_chars. Text cut by a cap is kept as far as it got; a file refused by a cap
+    has status ``failed: cap: …``."""
     kind = kind_of(url) or "other"
     record = {
         "url": url,
@@ -73,14 +113,16 @@ def extract_attachment(url: str, name: str, body: bytes) -> dict[str, str]:
         "bytes": str(len(body)),
         "status": "recorded",
         "text": "",
+        "caps": "",
     }
-    extractor = EXTRACTORS.get(kind)
-    if extractor is None:
+    if kind not in EXTRACTED_KINDS:
         return record
-    try:
-        record["text"] = extractor(body)[:MAX_TEXT_CHARS]
+    result = _extract_isolated(kind, body, limits or ExtractionLimits())
+    record["caps"] = ",".join(result.get("caps", []))
+    if result.get("error"):
+        log.warning("cannot extract text of %s: %s", url, result["error"])
+        record["status"] = f"failed: {result['error']}"
+    else:
+        record["text"] = str(result.get("text", ""))
         record["status"] = "extracted"
-    except Exception as exc:  # any parser failure means "no text" for this file, never a lost page
-        log.warning("cannot extract text of %s: %s", url, exc)
-        record["status"] = f"failed: {type(exc).__name__}: {exc}"
     return record

@@ -31,12 +31,15 @@ _CACHE_ATTRIBUTE = "_policywatch_crawl_config"
 
 @dataclass(frozen=True)
 class CrawlConfig:
-    """The settings of one crawl: ``crawl`` as configured, the bus (None: publish nothing), where the
-    incremental state and the WARC files go (None: keep none), and where to write the final stats."""
+    """The settings of one crawl: ``crawl`` as configured, the bus (None: publish nothing), the snapshot
+    of the source's incremental state (``core.crawl_state``; None: no incremental recrawl) and where to
+    write the crawl's report of it, where the WARC files go (None: keep none), and where to write the
+    final stats."""
 
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     bus: BusConfig | None = None
-    state_dir: Path | None = None
+    state_file: Path | None = None
+    state_report_file: Path | None = None
     warc_dir: Path | None = None
     stats_file: Path | None = None
 
@@ -45,7 +48,8 @@ class CrawlConfig:
             {
                 "crawl": self.crawl.model_dump(mode="json"),
                 "kafka": json.loads(self.bus.to_json()) if self.bus is not None else None,
-                "state_dir": str(self.state_dir) if self.state_dir else None,
+                "state_file": str(self.state_file) if self.state_file else None,
+                "state_report_file": str(self.state_report_file) if self.state_report_file else None,
                 "warc_dir": str(self.warc_dir) if self.warc_dir else None,
                 "stats_file": str(self.stats_file) if self.stats_file else None,
             },
@@ -59,7 +63,8 @@ class CrawlConfig:
         return cls(
             crawl=CrawlSettings.model_validate(data["crawl"]),
             bus=BusConfig.from_json(json.dumps(kafka)) if kafka else None,
-            state_dir=Path(data["state_dir"]) if data.get("state_dir") else None,
+            state_file=Path(data["state_file"]) if data.get("state_file") else None,
+            state_report_file=Path(data["state_report_file"]) if data.get("state_report_file") else None,
             warc_dir=Path(data["warc_dir"]) if data.get("warc_dir") else None,
             stats_file=Path(data["stats_file"]) if data.get("stats_file") else None,
         )

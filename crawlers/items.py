@@ -27,6 +27,7 @@ class PageItem:
     detail_hints: dict[str, str] = field(default_factory=dict)
     attachments: list[dict[str, str]] = field(default_factory=list)
     warc_record: str = ""
+    validators: dict[str, str] = field(default_factory=dict)  # etag, last_modified, content_type
 
 
 @dataclass

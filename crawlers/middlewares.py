@@ -100,6 +100,10 @@ class OffsiteRedirectMiddleware:
     followed. Placed above RedirectMiddleware, ``process_response`` sees the 3xx before a redirected
     request exists and raises ``IgnoreRequest``: the request's errback records the failure for the
     source. ``RedirectedRequestMiddleware`` catches what other redirects (meta refresh) produce.
+
+    It also refuses a redirect back to a URL of the request's own redirect chain (a loop): Scrapy's
+    dupefilter would otherwise drop the repeated request silently, and the document would be neither
+    fetched nor reported — the crawl would end ``ok``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -122,6 +126,10 @@ class OffsiteRedirectMiddleware:
         if response.status in REDIRECT_STATUSES and location:
             target = urljoin(request.url, location.decode("latin-1").strip())
             self._refuse(request.url, target)
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                self.crawler.stats.inc_value("policywatch/redirect_loops")
+                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
 
 

@@ -3,8 +3,7 @@ a page done only once the broker acknowledged it.
 
 ``PageItem`` → ``PageFetched``, ``GoneItem`` → ``PageGone``; at the end of a crawl whose lists were
 all read, ``SourceCrawled`` with the complete inventory. A failed publish is never papered over:
-the item errors (Scrapy logs it, ``item_scraped`` does not fire, so the incremental state does not
-advance), the spider is closed with reason ``bus_unavailable``, and the crawl reports failure.
+the item errors (Scrapy logs it; the page has no committed state, so the next crawl fetches it again), the spider is closed with reason ``bus_unavailable``, and the crawl reports failure.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from twisted.internet import threads
 
 from core.bus import BusConfig, EventProducer
 from core.errors import BusUnavailable
-from core.events import ListEntry, PageFetched, PageGone, Payload, SourceCrawled
+from core.events import ListEntry, PageFetched, PageGone, PageValidators, Payload, SourceCrawled
 from crawlers.config import CrawlConfig
 from crawlers.items import GoneItem, PageItem
 
@@ -48,6 +47,7 @@ def to_event(item: Any) -> Payload:
             detail_hints=item.detail_hints,
             attachments=item.attachments,
             warc_record=item.warc_record,
+            validators=PageValidators(**item.validators),
         )
     if isinstance(item, GoneItem):
         return PageGone(

@@ -7,6 +7,8 @@ leaked sockets, memory of a huge page, a parser stuck in C code — and can alwa
 timeout. The child gets its settings in one ``CrawlConfig`` file (``crawlers.config``; nothing is read
 from the environment by the crawler) plus the Scrapy-native values as ``-s``, and writes its stats to a
 JSON file (``crawlers.extensions.StatsDump``) that this module reads back into a ``CrawlResult``.
+The source's incremental state goes in as a snapshot file and comes back as a report
+(``core.crawl_state``): the caller loads the one from the database and saves the other.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.bus import BusConfig
+from core.crawl_state import CrawlState
 from core.errors import SourceError
 from core.settings import Settings
 from crawlers.catalog import find_source, load_sources
@@ -38,6 +41,7 @@ GRACE_SECONDS = 10.0
 CANCEL_GRACE_SECONDS = 2.0
 POLL_SECONDS = 0.2
 LOG_TAIL_CHARS = 2000
+CAP_PREFIX = "policywatch/caps/"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class CrawlResult:
 
     ``outcome``: ok, partial (some pages or lists failed), bus_unavailable, timeout, cancelled,
     crashed (no stats written; ``error`` holds the log tail) or config_error (unknown/bad source).
+    ``state_report``: what the crawl reports of the source's state (None when it wrote nothing).
     """
 
     source_id: str
@@ -54,6 +59,7 @@ class CrawlResult:
     stats: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     duration_s: float = 0.0
+    state_report: CrawlState | None = None
 
 
 def user_agent(settings: Settings) -> str:
@@ -62,7 +68,10 @@ def user_agent(settings: Settings) -> str:
     return f"{base} contact: {settings.crawl.contact}" if settings.crawl.contact else base
 
 
-def crawl_config(settings: Settings, bus: BusConfig | None, stats_file: Path | None = None) -> CrawlConfig:
+def crawl_config(
+    settings: Settings, bus: BusConfig | None, stats_file: Path | None = None,
+    state_file: Path | None = None, state_report_file: Path | None = None,
+) -> CrawlConfig:
     """What the crawl process gets of the settings (folders resolved: the child runs from the repo root)."""
     crawl = settings.crawl.model_copy(
         update={"sources_dirs": [Path(d).resolve() for d in settings.crawl.sources_dirs]}
@@ -70,7 +79,8 @@ def crawl_config(settings: Settings, bus: BusConfig | None, stats_file: Path | N
     return CrawlConfig(
         crawl=crawl,
         bus=bus,
-        state_dir=(settings.var_dir / "crawlstate").resolve(),
+        state_file=state_file,
+        state_report_file=state_report_file,
         warc_dir=settings.warc_dir.resolve(),
         stats_file=stats_file,
     )
@@ -121,6 +131,8 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "warc_files": stats.get("policywatch/warc_files", []),
         "bus_error": stats.get("policywatch/bus_error", ""),
         "publish_failed": int(stats.get("policywatch/publish_failed", 0)),
+        # Caps on hostile input that were hit (attachment size, pages, time, memory, text): name → count.
+        "caps": {key.removeprefix(CAP_PREFIX): int(value) for key, value in stats.items() if key.startswith(CAP_PREFIX)},
     }
 
 
@@ -141,13 +153,14 @@ def run_crawl(
     extra_settings: Mapping[str, str] | None = None,
     log_dir: Path | None = None,
     stop_event: threading.Event | None = None,
+    state: CrawlState | None = None,
 ) -> CrawlResult:
     """Crawl one source in a child process and report what happened; never raises for a bad crawl.
 
     ``extra_settings`` are further Scrapy ``-s`` overrides (tests make the simulator crawl fast).
     The child's log goes to ``log_dir/<source_id>.log`` (default ``var_dir/crawl-logs``), replaced
     on each crawl. Setting ``stop_event`` (daemon shutdown) stops the crawl early, like a timeout,
-    with outcome ``cancelled``.
+    with outcome ``cancelled``. ``state`` is the source's incremental state (None: a first crawl).
     """
     started = time.monotonic()
     try:
@@ -164,7 +177,10 @@ def run_crawl(
     log_path = logs / f"{source_id}.log"
     with tempfile.TemporaryDirectory(prefix="pw-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
-        config_file = crawl_config(settings, bus, stats_file).write(Path(tmp) / "crawl-config.json")
+        state_file = (state or CrawlState(source_id)).write(Path(tmp) / "state.json")
+        report_file = Path(tmp) / "state-report.json"
+        config = crawl_config(settings, bus, stats_file, state_file, report_file)
+        config_file = config.write(Path(tmp) / "crawl-config.json")
         overrides[CONFIG_SETTING] = str(config_file)
         command = [sys.executable, "-m", "scrapy", "crawl", source_id]
         for key, value in overrides.items():
@@ -198,11 +214,12 @@ def run_crawl(
                 data = json.loads(stats_file.read_text("utf-8"))
             except ValueError as exc:
                 log.warning("stats of crawl %s unreadable: %s", source_id, exc)
+        report = _read_report(report_file)
     stats = _summarise(data) if data else {}
     if cancelled:
-        return CrawlResult(source_id, False, "cancelled", stats, "crawl stopped: shutting down", duration)
+        return CrawlResult(source_id, False, "cancelled", stats, "crawl stopped: shutting down", duration, report)
     if timed_out:
-        return CrawlResult(source_id, False, "timeout", stats, f"crawl stopped after {timeout_s:g} s", duration)
+        return CrawlResult(source_id, False, "timeout", stats, f"crawl stopped after {timeout_s:g} s", duration, report)
     if not data:
         return CrawlResult(
             source_id, False, "crashed", {}, f"exit code {process.returncode}: {_tail(log_path)}", duration
@@ -210,7 +227,7 @@ def run_crawl(
     reason = stats["finish_reason"]
     if reason == "bus_unavailable" or stats["publish_failed"]:
         why = stats["bus_error"] or "the broker did not acknowledge"
-        return CrawlResult(source_id, False, "bus_unavailable", stats, f"bus unavailable: {why}", duration)
+        return CrawlResult(source_id, False, "bus_unavailable", stats, f"bus unavailable: {why}", duration, report)
     # A source whose lists show only the newest documents never has a complete inventory, by design;
     # but the page cap stopping its pagination (rather than its max_pages) is a problem all the same.
     capped = stats["page_cap_reached"]
@@ -218,7 +235,7 @@ def run_crawl(
         stats["lists_complete"] or (not source.pagination.complete and stats["list_pages"] > 0)
     )
     if reason == "finished" and lists_ok and not stats["failures"]:
-        return CrawlResult(source_id, True, "ok", stats, "", duration)
+        return CrawlResult(source_id, True, "ok", stats, "", duration, report)
     problems = list(stats["failures"][:5])
     if not lists_ok:
         problems.insert(0, "not every list page was read")
@@ -230,7 +247,18 @@ def run_crawl(
         )
     if reason != "finished":
         problems.insert(0, f"crawl closed: {reason}")
-    return CrawlResult(source_id, False, "partial", stats, "; ".join(problems), duration)
+    return CrawlResult(source_id, False, "partial", stats, "; ".join(problems), duration, report)
+
+
+def _read_report(path: Path) -> CrawlState | None:
+    """The crawl's report of its state; None when it wrote none (crashed, killed) or it is unreadable."""
+    try:
+        return CrawlState.read(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("crawl state report %s unreadable: %s", path, exc)
+        return None
 
 
 def _stop(process: subprocess.Popen[bytes], grace_s: float = GRACE_SECONDS) -> None:

@@ -3,7 +3,7 @@
 Crawls run as one subprocess each (see crawlers.runner): the Twisted reactor cannot be restarted
 inside a long-lived process, and a subprocess also isolates a crawl's memory and crashes. APScheduler
 runs one job per source (interval plus jitter, never two at once for one source, missed runs
-coalesced), an outbox relay and a delivery retry.
+coalesced), an outbox relay and the broker supervisor; deliveries have their own thread (the pipeline's).
 """
 
 from __future__ import annotations
@@ -35,19 +35,31 @@ class Daemon:
         self._stop = threading.Event()
 
     def health(self) -> dict[str, Any]:
+        """Every part's state: "ok", or what is wrong with it (/healthz is 503 unless all are ok)."""
         checks: dict[str, Any] = {
             "scheduler": "ok" if self.scheduler.running else "stopped",
         }
         for runner in self.pipeline.runners:
-            checks[f"stage_{runner.stage.name}"] = "ok" if runner.running else "stopped"
+            checks[f"stage_{runner.stage.name}"] = runner.health()
         if self.pipeline.broker is not None:
             checks["broker"] = "ok" if self.pipeline.broker.alive() else "down"
+        checks["deliveries"] = self.pipeline.delivery_health()
         return checks
+
+    def readiness(self) -> dict[str, Any]:
+        """What an orchestrator waits for before sending traffic: broker reachable, stages started
+        (the database's reachability and schema are checked by /readyz itself)."""
+        pipeline = self.pipeline
+        started = bool(pipeline.runners) and all(runner.running for runner in pipeline.runners)
+        return {
+            "broker": "ok" if pipeline.bus is not None and pipeline.broker_reachable() else "unreachable",
+            "stages": "ok" if started else "not started",
+        }
 
     def start(self) -> None:
         web_url = ""
         if self.settings.web.enabled:
-            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health)
+            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness)
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
         try:
@@ -70,7 +82,6 @@ class Daemon:
                 next_run_time=now + timedelta(seconds=2 + 3 * index),
             )
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
-        self.scheduler.add_job(self._retry_deliveries, "interval", seconds=60, id="delivery-retry")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
@@ -86,12 +97,6 @@ class Daemon:
             self.pipeline.supervise_broker()
         except PolicywatchError as exc:
             log.error("embedded broker could not be restarted: %s (next try in 5 s)", exc)
-
-    def _retry_deliveries(self) -> None:
-        try:
-            self.pipeline.retry_deliveries()
-        except PolicywatchError as exc:
-            log.warning("delivery retry failed: %s", exc)
 
     def request_stop(self, *_: object) -> None:
         self._stop.set()

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import IO
 from sqlalchemy import select
 
 from alerts.channels import build_channels
-from alerts.service import Deliverer, mirrors_from_settings
+from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
@@ -30,7 +31,9 @@ from core.metrics import Metrics
 from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
-from storage.db import make_engine, migrate, session_factory, transaction
+from policywatch.crawl_runs import end_interrupted_runs, heartbeat, process_exists, this_owner
+from storage.crawl_state import load_crawl_state, save_crawl_report
+from storage.db import describe_url, make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
 
 log = logging.getLogger(__name__)
@@ -67,10 +70,13 @@ class Pipeline:
         self.runners: list[StageRunner] = []
         self.store_stage: StoreStage | None = None
         self.deliverer: Deliverer | None = None
+        self.delivery_worker: DeliveryWorker | None = None
         self.sources = load_sources(settings.crawl.sources_dirs, settings.crawl.simulator_url)
         # Set on shutdown: running crawls stop within seconds (outcome "cancelled").
         self.stopping = threading.Event()
         self._web_url = ""
+        # Further Scrapy ``-s`` overrides for every crawl (tests make the simulator crawl fast).
+        self.extra_crawl_settings: dict[str, str] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -78,14 +84,17 @@ class Pipeline:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         try:
             migrate(self.engine)
+            # These write: a database that is read-only, full or locked says so here, at start.
+            self._sync_sources()
+            end_interrupted_runs(self.factory)
+            if settings.alerts.subscriptions_file is not None:
+                specs = load_subscriptions_file(settings.alerts.subscriptions_file)
+                with transaction(self.factory) as session:
+                    sync_subscriptions(session, specs)
+                log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
         except DatabaseUnavailable as exc:
-            raise StartupError(f"cannot use the database: {exc}", setting="database.url") from exc
-        self._sync_sources()
-        if settings.alerts.subscriptions_file is not None:
-            specs = load_subscriptions_file(settings.alerts.subscriptions_file)
-            with transaction(self.factory) as session:
-                sync_subscriptions(session, specs)
-            log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
+            where = describe_url(settings.database_url)
+            raise StartupError(f"cannot use the database {where}: {exc}", setting="database.url") from exc
         self._reap_stale_broker()
         servers = list(settings.kafka.bootstrap_servers)
         if not servers:
@@ -97,8 +106,9 @@ class Pipeline:
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
-            channels, settings.alerts.max_attempts, mirrors=mirrors_from_settings(settings.alerts, channels)
+            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
         )
+        self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url
         self.store_stage = StoreStage(
             self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
@@ -106,9 +116,10 @@ class Pipeline:
         stages = [
             ClassifyStage(self.producer),
             self.store_stage,
-            AlertStage(self.factory, self.deliverer, base_url, self.metrics),
+            AlertStage(self.factory, self.delivery_worker.wake, base_url, self.metrics),
         ]
         self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
+        self.delivery_worker.start()
         self._web_url = web_url
         self._write_state(web_url)
         self.relay_outbox()
@@ -118,6 +129,8 @@ class Pipeline:
         self.stopping.set()
         for runner in self.runners:
             runner.stop()
+        if self.delivery_worker is not None:
+            self.delivery_worker.stop()
         if self.producer is not None:
             self.producer.close()
         if self.broker is not None:
@@ -139,18 +152,24 @@ class Pipeline:
         if self.stopping.is_set():
             return CrawlResult(source_id, False, "cancelled", {}, "not started: shutting down", 0.0)
         with transaction(self.factory) as session:
-            run = CrawlRun(source_id=source_id)
+            run = CrawlRun(source_id=source_id, owner=this_owner(), heartbeat_at=datetime.now(UTC))
             session.add(run)
             session.flush()
             run_id = run.id
-        result = run_crawl(
-            source_id,
-            settings=self.settings,
-            bus=self.bus,
-            timeout_s=self.settings.crawl.crawl_timeout_seconds,
-            stop_event=self.stopping,
-        )
+            state = load_crawl_state(session, source_id)
+        with heartbeat(self.factory, run_id):
+            result = run_crawl(
+                source_id,
+                settings=self.settings,
+                bus=self.bus,
+                timeout_s=self.settings.crawl.crawl_timeout_seconds,
+                stop_event=self.stopping,
+                state=state,
+                extra_settings=self.extra_crawl_settings,
+            )
         with transaction(self.factory) as session:
+            if result.state_report is not None:
+                save_crawl_report(session, result.state_report)
             run = session.get(CrawlRun, run_id)
             assert run is not None
             run.finished_at = datetime.now(UTC)
@@ -159,6 +178,8 @@ class Pipeline:
             run.error = result.error or ""
         self.metrics.crawls.labels(source_id, result.outcome).inc()
         self.metrics.crawl_pages.labels(source_id).inc(int(result.stats.get("items", 0) or 0))
+        for cap, hits in (result.stats.get("caps") or {}).items():
+            self.metrics.crawl_caps.labels(source_id, cap).inc(hits)
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
         return result
@@ -192,9 +213,34 @@ class Pipeline:
         self.relay_outbox()
         return True
 
-    def retry_deliveries(self) -> None:
+    def deliver_due(self) -> DeliveryReport:
+        """One delivery pass now (the worker thread makes them on its own; tests and the CLI call this)."""
         assert self.deliverer is not None
-        self.deliverer.deliver_pending(self.factory)
+        return self.deliverer.deliver_due(self.factory)
+
+    def delivery_health(self) -> str:
+        """"ok", or why alerts are not going out (the last attempts failed, or the deliverer stopped)."""
+        worker = self.delivery_worker
+        if worker is None or not worker.running:
+            return "stopped"
+        if worker.last_error:
+            return f"degraded: delivery pass failed: {worker.last_error[:300]}"
+        health = worker.deliverer.health
+        if health.consecutive_failures:
+            return f"degraded: {health.consecutive_failures} delivery attempts failed in a row, last: {health.last_error[:300]}"
+        return "ok"
+
+    def broker_reachable(self, timeout_s: float = 1.0) -> bool:
+        """A TCP connection to a bootstrap server succeeds (what /readyz asks of the broker)."""
+        assert self.bus is not None
+        for server in self.bus.bootstrap_servers:
+            host, _, port = server.rpartition(":")
+            try:
+                with socket.create_connection((host, int(port)), timeout=timeout_s):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
 
     def lag(self) -> dict[str, int]:
         assert self.bus is not None
@@ -218,7 +264,14 @@ class Pipeline:
     def _pending_work(self) -> int:
         with transaction(self.factory) as session:
             changes = session.scalars(select(Change.id).where(Change.published_at.is_(None))).all()
-            deliveries = session.scalars(select(Delivery.id).where(Delivery.status == "pending")).all()
+            # Deliveries due now or being sent; those scheduled for a later retry are not "work in hand".
+            now = datetime.now(UTC)
+            deliveries = session.scalars(
+                select(Delivery.id).where(
+                    (Delivery.status == "sending")
+                    | ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now))
+                )
+            ).all()
         return len(changes) + len(deliveries)
 
     def _sync_sources(self) -> None:
@@ -247,9 +300,9 @@ class Pipeline:
         except ValueError:
             return
         owner, broker_pid = state.get("pid"), state.get("broker_pid")
-        if not broker_pid or (owner and _alive(owner)):
+        if not broker_pid or (owner and process_exists(owner)):
             return
-        if _alive(broker_pid) and "tansu" in _command_line(broker_pid):  # never a recycled pid
+        if process_exists(broker_pid) and "tansu" in _command_line(broker_pid):  # never a recycled pid
             log.warning("stopping embedded broker %d left behind by daemon %s", broker_pid, owner)
             os.kill(broker_pid, signal.SIGTERM)
 
@@ -265,16 +318,6 @@ class Pipeline:
             broker_pid=self.broker.pid if self.broker is not None else None,
         )
         self.settings.runtime_file.write_text(json.dumps(state.__dict__, indent=2), encoding="utf-8")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _command_line(pid: int) -> str:

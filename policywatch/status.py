@@ -39,6 +39,7 @@ def collect_status(settings: Settings) -> dict[str, Any]:
                     "outcome": last.outcome if last else "never",
                     "error": (last.error if last else "")[:200],
                     "failed_crawls": failures or 0,
+                    "caps": dict((last.stats or {}).get("caps") or {}) if last else {},
                 }
             )
         status["sources"] = sources
@@ -88,11 +89,12 @@ def render_status(status: dict[str, Any]) -> str:
             "last crawl (UTC)": (s["last_crawl"] or "—")[:19].replace("T", " "),
             "outcome": s["outcome"],
             "failed crawls": str(s["failed_crawls"]),
+            "caps hit": ",".join(f"{cap}={n}" for cap, n in sorted(s.get("caps", {}).items())),
             "error": s["error"][:90] if s["outcome"] != "ok" else "",
         }
         for s in status["sources"]
     ]
-    columns = ("source", "region", "last crawl (UTC)", "outcome", "failed crawls", "error")
+    columns = ("source", "region", "last crawl (UTC)", "outcome", "failed crawls", "caps hit", "error")
     lines = [f"database: {status['database']}", "", render_table(rows, columns), ""]
     lines.append("documents: " + (", ".join(f"{k}={v}" for k, v in sorted(status["documents"].items())) or "none"))
     lines.append("changes:   " + (", ".join(f"{k}={v}" for k, v in sorted(status["changes"].items())) or "none"))

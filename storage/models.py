@@ -56,6 +56,43 @@ class CrawlRun(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str] = mapped_column(Text, default="")
+    # Who runs it ("host:pid") and when it last said so: a run whose owner died ends as "interrupted".
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PageState(Base):
+    """What the crawler knows of one URL of a source: validators and body hash, for conditional GETs.
+
+    The seen-mark follows durability: a detail page's row is written only by the store stage, in the
+    transaction that commits its document version (or finds the content unchanged), so a crash
+    between fetch and commit leaves no row and the page is fetched again. List pages are written
+    after the crawl, with their body, so a list answering 304 can still be parsed for its links.
+    """
+
+    __tablename__ = "page_states"
+    __table_args__ = (UniqueConstraint("source_id", "url_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    url_hash: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12))
+    sha256: Mapped[str] = mapped_column(String(64))
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    content_type: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WindowStateRow(Base):
+    """The newest-pages-only window of a source: what it showed last crawl, and what left it."""
+
+    __tablename__ = "window_states"
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window: Mapped[list[Any]] = mapped_column(default=list)
+    departed: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Document(Base):
@@ -172,7 +209,11 @@ class Alert(Base):
 
 
 class Delivery(Base):
-    """Sending one alert over its subscription's channel; retried until sent or out of attempts."""
+    """Sending one alert over its subscription's channel, on its own retry schedule.
+
+    ``status``: pending (due at ``next_attempt_at``), sending (claimed until ``lease_until``; an
+    expired lease makes it due again), sent, failed (out of attempts or retry window; re-sendable).
+    """
 
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,5 +224,9 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
 
     alert: Mapped[Alert] = relationship()

@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.bus import BusConfig
+from core.events import PageValidators
 from core.settings import Settings, load_settings
 from crawlers.runner import CrawlResult, run_crawl
 from crawlers.simulator import SimulatedSites
+from storage.crawl_state import forget_page, load_crawl_state, record_page, save_crawl_report
+from storage.db import make_engine, migrate, session_factory, transaction
 
 # Fast but otherwise real: no AutoThrottle start delay (short timeouts and backoff are in crawl_settings).
 FAST = {"AUTOTHROTTLE_ENABLED": "False"}
@@ -43,14 +47,58 @@ def crawl_settings(tmp_path: Path, sim: SimulatedSites) -> Settings:
     )
 
 
+class CrawlStateKeeper:
+    """Crawls with the incremental state kept as the application keeps it: in a real (SQLite) database,
+    loaded before each crawl, advanced by the crawl's report and by the store's commits — here every
+    page event the broker acknowledged is committed the way the store stage commits it."""
+
+    def __init__(self, factory: sessionmaker[Session], read_events: Callable[[], list[dict[str, Any]]]) -> None:
+        self.factory = factory
+        self.read_events = read_events
+        self._applied: set[str] = set()
+
+    def run(self, source_id: str, **kwargs: Any) -> CrawlResult:
+        with transaction(self.factory) as session:
+            state = load_crawl_state(session, source_id)
+        result = run_crawl(source_id, state=state, **kwargs)
+        with transaction(self.factory) as session:
+            if result.state_report is not None:
+                save_crawl_report(session, result.state_report)
+        self.commit_published()
+        return result
+
+    def commit_published(self) -> None:
+        with transaction(self.factory) as session:
+            for event in self.read_events():
+                if event["id"] in self._applied:
+                    continue
+                self._applied.add(event["id"])
+                data = event["data"]
+                if event["type"] == "policywatch.page.fetched":
+                    validators = PageValidators(**data.get("validators", {}))
+                    record_page(session, data["source_id"], data["url"], data["body_sha256"], validators)
+                elif event["type"] == "policywatch.page.gone":
+                    forget_page(session, data["source_id"], data["url"])
+
+
 @pytest.fixture
-def crawl(crawl_settings: Settings, bus_config: BusConfig) -> Callable[..., CrawlResult]:
+def state_keeper(tmp_path: Path, read_events: Callable[[], list[dict[str, Any]]]) -> Iterator[CrawlStateKeeper]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'crawlstate.db'}")
+    migrate(engine)
+    yield CrawlStateKeeper(session_factory(engine), read_events)
+    engine.dispose()
+
+
+@pytest.fixture
+def crawl(
+    crawl_settings: Settings, bus_config: BusConfig, state_keeper: CrawlStateKeeper
+) -> Callable[..., CrawlResult]:
     """Run one real crawl (subprocess) of a source against the simulator and the test's topics."""
 
     def run(source_id: str, timeout_s: float = 60.0, **crawl: Any) -> CrawlResult:
         """``crawl`` overrides settings of the ``crawl`` section (page_cap=2, warc_max_bytes=1024 …)."""
         settings = crawl_settings.model_copy(update={"crawl": crawl_settings.crawl.model_copy(update=crawl)})
-        return run_crawl(source_id, settings=settings, bus=bus_config, timeout_s=timeout_s, extra_settings=FAST)
+        return state_keeper.run(source_id, settings=settings, bus=bus_config, timeout_s=timeout_s, extra_settings=FAST)
 
     return run
 

@@ -1,7 +1,9 @@
 """Webhook: the alert's JSON record POSTed to a URL (httpx).
 
+Only a 2xx answer counts as delivered. Redirects are not followed (a receiver that moved must be
+updated in the subscription, not guessed at): 301/308 are permanent failures, other 3xx transient.
 5xx, 408, 429, timeouts and connection failures are transient; other 4xx mean the endpoint rejects
-us and are permanent. An ``Idempotency-Key`` header carries the alert's stable key so receivers
+us and are permanent. The deliverer holds no database transaction while we wait for the receiver. An ``Idempotency-Key`` header carries the alert's stable key so receivers
 can drop the at-least-once duplicate.
 """
 
@@ -15,7 +17,8 @@ from core.errors import PermanentError, TransientError
 from core.settings import AlertSettings
 
 RETRYABLE_STATUS = {408, 425, 429}
-# A receiver that takes longer is treated as down; the deliverer holds a row lock meanwhile.
+PERMANENT_REDIRECTS = {301, 308}
+# A receiver that takes longer is treated as down (alerts.webhook_timeout_seconds).
 TIMEOUT_SECONDS = 10.0
 
 
@@ -29,7 +32,7 @@ class WebhookChannel:
 
     @classmethod
     def from_settings(cls, settings: AlertSettings, context: ChannelContext) -> WebhookChannel:
-        return cls()
+        return cls(settings.webhook_timeout_seconds)
 
     def send(self, delivery_target: str, message: RenderedAlert) -> None:
         url = delivery_target.strip()
@@ -39,14 +42,19 @@ class WebhookChannel:
         if message.idempotency_key:
             headers["Idempotency-Key"] = message.idempotency_key
         try:
-            with httpx.Client(timeout=self.timeout_seconds) as client:
+            with httpx.Client(timeout=self.timeout_seconds, follow_redirects=False) as client:
                 response = client.post(url, json=message.as_json(), headers=headers)
         except httpx.InvalidURL as exc:
             raise PermanentError(f"invalid webhook URL {url!r}: {exc}") from exc
         except httpx.HTTPError as exc:
             raise TransientError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code
-        if status >= 500 or status in RETRYABLE_STATUS:
+        if 200 <= status < 300:
+            return
+        if 300 <= status < 400:
+            where = response.headers.get("Location", "?")
+            error = PermanentError if status in PERMANENT_REDIRECTS else TransientError
+            raise error(f"webhook {url} answered {status} (redirect to {where}, not followed)")
+        if status >= 500 or status in RETRYABLE_STATUS or status < 200:
             raise TransientError(f"webhook {url} answered {status}")
-        if status >= 400:
-            raise PermanentError(f"webhook {url} answered {status}: {response.text[:200]}")
+        raise PermanentError(f"webhook {url} answered {status}: {response.text[:200]}")

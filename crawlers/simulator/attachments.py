@@ -6,7 +6,9 @@ software exports text PDFs, so text extractors (pypdf) recover the Chinese text 
 
 from __future__ import annotations
 
+import functools
 import io
+import zipfile
 import zlib
 
 
@@ -21,6 +23,46 @@ def make_docx(title: str, paragraphs: list[str]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def make_docx_bomb(inflated_bytes: int) -> bytes:
+    """A valid .docx carrying one extra member that inflates to ``inflated_bytes`` (zeros compress
+    ~1000:1): the attachment bomb of the fault tests. Written in chunks, so building it stays small."""
+    buffer = io.BytesIO(make_docx("附件", ["见附图。"]))
+    chunk = bytes(1024 * 1024)
+    with (
+        zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/media/image1.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range(inflated_bytes // len(chunk)):
+            member.write(chunk)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def make_pdf_bomb(inflated_bytes: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated_bytes`` (the PDF attachment bomb)."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    stream = b"".join(packer.compress(chunk) for _ in range(inflated_bytes // len(chunk))) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
 
 
 def _to_unicode_cmap(codes: set[int]) -> bytes:

@@ -19,6 +19,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from crawlers.simulator.attachments import make_docx_bomb, make_pdf_bomb
 from crawlers.simulator.sites import (
     COLUMN,
     SITES,
@@ -38,6 +39,7 @@ from crawlers.simulator.sites import (
 
 ERROR_MODES: tuple[str, ...] = (
     "slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop", "moved", "offsite_redirect",
+    "attachment_bomb",
 )
 # Where ``offsite_redirect`` sends requests: the same server under another host name, which a
 # crawler whose domains are 127.0.0.1 must refuse to follow.
@@ -86,12 +88,14 @@ class SimulatedSites:
         page_size: int = 2,
         slow_seconds: float = 3.0,
         oversized_bytes: int = 3 * 1024 * 1024,
+        bomb_bytes: int = 100 * 1024 * 1024,
     ) -> None:
         self._host = host
         self._port = port
         self.page_size = page_size
         self.slow_seconds = slow_seconds
         self.oversized_bytes = oversized_bytes
+        self.bomb_bytes = bomb_bytes  # what an ``attachment_bomb`` DOCX inflates to
         self._lock = threading.RLock()
         self._docs: dict[str, dict[str, SimDocument]] = {site: {} for site in SITES}
         self._site_modified: dict[str, int] = {}
@@ -380,6 +384,11 @@ class _Handler(BaseHTTPRequestHandler):
             target = parts.path + ("" if "loop=1" in parts.query else "?loop=1")
             self._send(parts.path, 302, b"", "text/html", {"Location": target}, conditional)
             return
+        elif mode == "attachment_bomb" and reply.kind == "attachment":
+            pdf = parts.path.lower().endswith(".pdf")
+            bomb = make_pdf_bomb(self.sites.bomb_bytes) if pdf else make_docx_bomb(self.sites.bomb_bytes)
+            kind = "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            reply = _Reply(200, bomb, kind, modified=reply.modified, kind="attachment", doc_id=reply.doc_id)
         elif mode == "oversized":
             filler = b"<p>" + b"x" * 1000 + b"</p>\n"
             body = b"<html><body>" + filler * (self.sites.oversized_bytes // len(filler) + 1) + b"</body></html>"

@@ -7,6 +7,7 @@ document links, fetches attachments, and yields ``PageItem`` for new or changed 
 which detail URLs the lists showed and whether every list page was read. Removals are found by
 probing: on a complete source, known pages the lists no longer show; on a newest-pages-only
 source, pages that left the window since the last crawl (``crawlers.incremental.WindowState``).
+What the crawl knows from earlier crawls comes from its ``CrawlBook`` (``crawlers.incremental``).
 
 One class on purpose: Scrapy drives a spider through its callbacks, and the lists, details, probes and
 attachments of one crawl share its bookkeeping (what was listed, what is outstanding, what failed);
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,13 +28,15 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from core.errors import SourceError
-from crawlers.attachments import extract_attachment, find_attachment_links, kind_of
+from crawlers.attachments import ExtractionLimits, extract_attachment, find_attachment_links, kind_of
 from crawlers.catalog import SourceDefinition, find_source, load_sources
 from crawlers.config import CrawlConfig
-from crawlers.incremental import UNCHANGED_FLAG, CrawlState, WindowState
+from crawlers.incremental import BODY_SHA_META, UNCHANGED_FLAG, CrawlBook, WindowState, validators_of
 from crawlers.items import GoneItem, PageItem
 from crawlers.layouts import in_domains, is_sequential, pagination_urls, parse_list, template_url
 from crawlers.listpage import ListLink, ListPage, lenient_selector
@@ -56,14 +60,16 @@ class GenericSpider(scrapy.Spider):
         known_urls: frozenset[str] = frozenset(),
         window: WindowState | None = None,
         window_probes: int = 20,
+        extraction_limits: ExtractionLimits | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.page_cap = page_cap
         self.known_urls = known_urls
-        self.window = window  # only for newest-pages-only sources with a state folder
+        self.window = window  # only for newest-pages-only sources with crawl state
         self.window_probes = window_probes
+        self.extraction_limits = extraction_limits or ExtractionLimits()
         self._gone_delivered: set[str] = set()
         self.allowed_domains = list(source.allowed_domains)
         self._list_seen: set[str] = set()
@@ -91,12 +97,13 @@ class GenericSpider(scrapy.Spider):
                     f"run: scrapy crawl {source.id}"
                 )
             return coded.from_crawler(crawler, *args, **kwargs)
-        state_dir = config.state_dir
-        known = frozenset(CrawlState.load(state_dir, source.id).known_detail_urls()) if state_dir else frozenset()
-        window = WindowState.load(state_dir, source.id) if state_dir and not source.pagination.complete else None
+        book = CrawlBook.of(crawler)
+        known = frozenset(book.known_detail_urls()) if book is not None else frozenset()
+        window = book.window() if book is not None and not source.pagination.complete else None
         spider = cls(
             *args, source=source, page_cap=config.crawl.page_cap, known_urls=known,
-            window=window, window_probes=config.crawl.window_probes, **kwargs,
+            window=window, window_probes=config.crawl.window_probes,
+            extraction_limits=ExtractionLimits.from_settings(config.crawl), **kwargs,
         )
         spider._set_crawler(crawler)
         if window is not None:
@@ -304,7 +311,10 @@ class GenericSpider(scrapy.Spider):
             self.window.resolve(url)
             self.window.window.discard(url)
         self.crawler.stats.set_value("policywatch/window_backlog", len(self.window.departed))
-        self.window.save()
+        book = CrawlBook.of(self.crawler)
+        if book is not None:
+            book.report.window = self.window.snapshot()
+            book.save()
 
     # --- details ------------------------------------------------------------------------------
 
@@ -342,12 +352,13 @@ class GenericSpider(scrapy.Spider):
             fetched_at=_now(),
             encoding=response.encoding,
             html=response.text,
-            body_sha256=hashlib.sha256(response.body).hexdigest(),
+            body_sha256=str(response.meta.get(BODY_SHA_META) or hashlib.sha256(response.body).hexdigest()),
             list_title=link.title,
             list_date=link.date,
             region_hint=self.source.region,
             detail_hints=self.source.detail_hints(),
             warc_record=response.meta.get("pw_warc_record", ""),
+            validators=validators_of(response),
         )
         pending = self._attachment_links(response, link)
         yield from self._next_attachment(item, pending)
@@ -385,16 +396,26 @@ class GenericSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_attachment(self, response: Response) -> Iterator[Any]:
+    async def parse_attachment(self, response: Response) -> AsyncIterator[Any]:
+        """Extract the text in a child process (``crawlers.attachments``), waited for on a thread so
+        the crawl's other downloads go on; the document's text budget shrinks with each attachment."""
         item: PageItem = response.meta["pw_item"]
         url = str(response.meta.get("pw_state_key", response.url))
-        record = extract_attachment(url, response.meta["pw_name"], response.body)
+        kept = sum(len(a.get("text", "")) for a in item.attachments)
+        limits = replace(self.extraction_limits, max_chars=max(0, self.extraction_limits.max_chars - kept))
+        record = await maybe_deferred_to_future(
+            threads.deferToThread(extract_attachment, url, response.meta["pw_name"], response.body, limits)
+        )
         record["warc_record"] = response.meta.get("pw_warc_record", "")
         if record["status"] != "extracted":
             self.crawler.stats.inc_value("policywatch/attachment_text_failures")
+        for cap in filter(None, record.get("caps", "").split(",")):
+            self.crawler.stats.inc_value(f"policywatch/caps/{cap}")
+            self.logger.warning("cap %s hit on attachment %s of %s", cap, url, item.url)
         item.attachments.append(record)
         self.crawler.stats.inc_value("policywatch/attachments")
-        yield from self._next_attachment(item, response.meta["pw_pending"])
+        for output in self._next_attachment(item, response.meta["pw_pending"]):
+            yield output
 
     def attachment_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.errors import SearchError
 from policywatch.web.context import Context, WebContext
-from policywatch.web.params import DocumentId, Offset, limit
+from policywatch.web.params import MAX_TEXT, NO_NUL, DocumentId, FilterText, Offset, SearchText, limit
 from storage.documents import version_history
 from storage.export import Format, export_lines
 from storage.models import Document
@@ -46,11 +46,11 @@ def documents(
 @router.get("/search")
 def search_archive(
     context: Context,
-    q: str = "",
-    region: str | None = None,
-    issuer: str | None = None,
-    doc_number: str | None = None,
-    doc_type: Annotated[str | None, Query(alias="type")] = None,
+    q: SearchText = "",
+    region: FilterText = None,
+    issuer: FilterText = None,
+    doc_number: FilterText = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=MAX_TEXT, pattern=NO_NUL)] = None,
     ai: Literal["yes", "borderline", "no"] | None = None,
     issued_from: Annotated[date | None, Query(alias="from")] = None,
     issued_to: Annotated[date | None, Query(alias="to")] = None,

@@ -1,5 +1,5 @@
 """What every route gets from the application that serves it: the session factory, the metrics and the
-daemon's health checks — handed over once in ``create_app``, read through one dependency."""
+daemon's health and readiness checks — handed over once in ``create_app``, read through one dependency."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class WebContext:
     factory: sessionmaker[Session]
     metrics: Metrics
     health: Callable[[], dict[str, Any]]
+    readiness: Callable[[], dict[str, Any]]
 
 
 def web_context(request: Request) -> WebContext:

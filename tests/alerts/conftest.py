@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -184,11 +185,13 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @dataclass
 class HttpReceiver:
-    """Records every POST; answers with the scripted statuses in order, then 200."""
+    """Records every POST; answers with the scripted statuses in order, then 200 (a 3xx points to
+    ``/moved``); while ``hang_seconds`` is set, waits that long before answering."""
 
     url: str
     requests: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    hang_seconds: float = 0.0
 
     def bodies(self) -> list[Any]:
         return [json.loads(r["body"]) for r in self.requests]
@@ -204,7 +207,11 @@ def http_receiver() -> Iterator[HttpReceiver]:
             body = self.rfile.read(length).decode("utf-8")
             receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
             status = receiver.statuses.pop(0) if receiver.statuses else 200
+            if receiver.hang_seconds:
+                time.sleep(receiver.hang_seconds)
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", receiver.url + "/moved")
             self.send_header("Content-Type", "application/json")
             self.end_headers()
             self.wfile.write(b'{"ok": true}' if status < 400 else b'{"error": "scripted"}')

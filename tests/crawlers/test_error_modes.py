@@ -23,6 +23,8 @@ from crawlers.runner import run_crawl
         ("liuzhou", "truncated", "detail", "ResponseDataLoss"),
         ("minhang", "oversized", "detail", "max"),
         ("nansha", "redirect_loop", "list", "IgnoreRequest"),
+        ("shenzhen", "redirect_loop", "detail", "redirect"),  # a document link in a loop: never "ok"
+        ("shenzhen", "offsite_redirect", "detail", "refused"),
     ],
 )
 def test_error_mode_is_reported_for_its_source(site_id, mode, target, expected, sim, crawl, read_events, events_of):

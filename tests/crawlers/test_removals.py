@@ -10,13 +10,13 @@ import pytest
 
 from core.bus import BusConfig
 from core.settings import load_settings
-from crawlers.runner import CrawlResult, run_crawl
+from crawlers.runner import CrawlResult
 
 FAST = {"AUTOTHROTTLE_ENABLED": "False"}
 
 
 @pytest.fixture
-def windowed(sim, bus_config: BusConfig, tmp_path: Path) -> Callable[..., CrawlResult]:
+def windowed(sim, bus_config: BusConfig, tmp_path: Path, state_keeper) -> Callable[..., CrawlResult]:
     """Crawl the simulated 南沙 column as a real source is read: only page 1 (2 documents)."""
     folder = tmp_path / "src"
     folder.mkdir()
@@ -42,7 +42,7 @@ method = "test"
     )
     def run(**crawl: object) -> CrawlResult:
         settings = load_settings(None, var_dir=tmp_path / "var", crawl={"sources_dirs": [folder], **crawl})
-        return run_crawl("window", settings=settings, bus=bus_config, timeout_s=60, extra_settings=FAST)
+        return state_keeper.run("window", settings=settings, bus=bus_config, timeout_s=60, extra_settings=FAST)
 
     return run
 

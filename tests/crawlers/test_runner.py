@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from core.bus import BusConfig
 from core.settings import load_settings
@@ -47,9 +48,9 @@ def test_crawl_settings_carry_politeness_and_contact(tmp_path):
     assert values["RETRY_TIMES"] == "4"
     assert not any(key.startswith("POLICYWATCH_") for key in values)  # those travel in the CrawlConfig
     bus = BusConfig.from_settings(settings.kafka.model_copy(update={"max_request_size": 123456}), ["127.0.0.1:9092"])
-    config = CrawlConfig.from_json(crawl_config(settings, bus).to_json())
+    config = CrawlConfig.from_json(crawl_config(settings, bus, state_file=Path("s.json")).to_json())
     assert config.crawl.page_cap == 7
-    assert config.state_dir is not None and config.state_dir.name == "crawlstate"
+    assert config.state_file == Path("s.json") and config.state_report_file is None
     assert config.warc_dir == settings.warc_dir.resolve()
     # The crawler's producer gets the same client configuration as the stages, not a subset of it.
     assert config.bus == bus and config.bus.kafka.max_request_size == 123456

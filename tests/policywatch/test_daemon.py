@@ -73,6 +73,10 @@ def test_daemon_serves_health_survives_unreachable_sites_and_stops_on_sigterm(tm
         health = wait_http(f"http://127.0.0.1:{port}/healthz")
         body = health.json()
         assert body["broker"] == "ok" and body["stage_store"] == "ok" and body["database"] == "ok"
+        assert body["deliveries"] == "ok" and body["status"] == "ok" and body["reasons"] == []
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert ready.status_code == 200, ready.text
+        assert ready.json() == {"status": "ok", "reasons": [], "broker": "ok", "stages": "ok", "database": "ok"}
         # the scheduled crawl fails and is recorded, and the daemon is still healthy afterwards
         deadline = time.monotonic() + 60
         status: dict = {}
