@@ -2,8 +2,10 @@
 
 Delivery contract: producers wait for the broker's acknowledgement (acks=all) before a send counts;
 consumers never auto-commit — a stage commits an offset only after its work is durable.
-Idempotent producing is off on purpose: after a broker restart kafka-python's idempotent producer
-never recovers (see NOTES.md); consumers are idempotent instead.
+Idempotent producing follows ``kafka.idempotent_producer``: off by default because after a restart of
+the embedded Tansu broker kafka-python's idempotent producer never recovers (see NOTES.md); on with Apache
+Kafka, which keeps producer state on disk, so a retried send is never written twice. Consumers are
+idempotent either way.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ class EventProducer:
                 bootstrap_servers=list(config.bootstrap_servers),
                 client_id=f"policywatch-{self._source}",
                 acks="all",
-                enable_idempotence=False,
+                enable_idempotence=config.kafka.idempotent_producer,
                 linger_ms=2,
                 retries=5,
                 max_request_size=config.kafka.max_request_size,
