@@ -142,7 +142,9 @@ class CaptureSettings(_Section):
         "local", description="Where closed WARC files are kept: a local folder, or S3-compatible object storage."
     )
     folder: Path | None = Field(
-        None, description="Local backend: folder of the WARC files; empty: var_dir/warc. S3: none needed."
+        None,
+        description="Folder a crawl writes WARC files to — the archive (local backend) or where they wait "
+        "for upload (S3); empty: var_dir/warc.",
     )
     s3: S3CaptureSettings = Field(default_factory=S3CaptureSettings)
 
@@ -235,11 +237,9 @@ class Settings(BaseSettings):
 
     @property
     def warc_dir(self) -> Path:
-        """Where a crawl writes its WARC files: the archive itself (local backend) or a spool folder
-        whose closed files are handed to object storage (S3 backend)."""
-        if self.captures.backend == "local":
-            return self.captures.folder or self.var_dir / "warc"
-        return self.var_dir / "warc-spool"
+        """Where a crawl writes its WARC files: the archive itself (local backend), or where closed files
+        wait to be handed to object storage (S3 backend)."""
+        return self.captures.folder or self.var_dir / "warc"
 
     @property
     def runtime_file(self) -> Path:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from core.bus import BusConfig
+from core.captures import CaptureConfig
 from core.errors import SourceError
 from core.settings import Settings
 from crawlers.catalog import find_source, load_sources
@@ -71,7 +72,7 @@ def crawl_config(settings: Settings, bus: BusConfig | None, stats_file: Path | N
         crawl=crawl,
         bus=bus,
         state_dir=(settings.var_dir / "crawlstate").resolve(),
-        warc_dir=settings.warc_dir.resolve(),
+        captures=CaptureConfig.from_settings(settings),
         stats_file=stats_file,
     )
 

@@ -9,6 +9,10 @@ Tests that must hold on both brokers parametrize ``bus_config`` (or ``pipeline_k
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +21,7 @@ from typing import Any
 import pytest
 
 from core.bus import BusConfig, ensure_topics
-from core.embedded_broker import EmbeddedBroker
+from core.embedded_broker import EmbeddedBroker, free_port
 from core.settings import KafkaSettings
 from storage.db import make_engine, migrate
 from tools.apache_kafka import ApacheKafka, KafkaUnavailable
@@ -88,6 +92,49 @@ def pipeline_kafka(request: pytest.FixtureRequest) -> dict[str, Any]:
     if getattr(request, "param", "tansu") == "tansu":
         return {}
     return _unique_kafka(running_apache_kafka(request).bootstrap, idempotent_producer=True)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real S3-compatible server (moto's server mode, a process of its own) on a free loopback port."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("moto") / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "moto server did not start"
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def s3_captures(s3_endpoint: str) -> dict[str, Any]:
+    """The ``captures`` settings of the S3 backend on a fresh bucket of the session's S3 server."""
+    from core.captures import s3_client
+    from core.settings import CaptureSettings
+
+    captures = CaptureSettings.model_validate({
+        "backend": "s3",
+        "s3": {"endpoint_url": s3_endpoint, "bucket": f"pw-{uuid.uuid4().hex[:10]}", "prefix": "warc/",
+               "region": "us-east-1", "access_key_id": "test-key", "secret_access_key": "test-secret",
+               "addressing_style": "path"},
+    })
+    s3_client(captures.s3).create_bucket(Bucket=captures.s3.bucket)
+    data = captures.model_dump(mode="json")
+    data["s3"]["secret_access_key"] = "test-secret"
+    return data
 
 
 @pytest.fixture

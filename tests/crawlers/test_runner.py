@@ -50,6 +50,6 @@ def test_crawl_settings_carry_politeness_and_contact(tmp_path):
     config = CrawlConfig.from_json(crawl_config(settings, bus).to_json())
     assert config.crawl.page_cap == 7
     assert config.state_dir is not None and config.state_dir.name == "crawlstate"
-    assert config.warc_dir == settings.warc_dir.resolve()
+    assert config.captures is not None and config.captures.folder == settings.warc_dir.resolve()
     # The crawler's producer gets the same client configuration as the stages, not a subset of it.
     assert config.bus == bus and config.bus.kafka.max_request_size == 123456
