@@ -79,12 +79,13 @@ class BusConfig:
         return cls.from_settings(KafkaSettings.model_validate_json(data))
 
 
-def _admin(config: BusConfig, client_id: str) -> KafkaAdminClient:
+def _admin(config: BusConfig, client_id: str, bootstrap_timeout_ms: int = 30000) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(
             bootstrap_servers=list(config.bootstrap_servers),
             client_id=client_id,
             request_timeout_ms=config.kafka.request_timeout_ms,
+            bootstrap_timeout_ms=bootstrap_timeout_ms,
         )
     except KafkaError as exc:
         raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
@@ -108,6 +109,19 @@ def ensure_topics(config: BusConfig) -> list[str]:
     finally:
         admin.close()
     return names
+
+
+def missing_topics(config: BusConfig, bootstrap_timeout_ms: int = 5000) -> list[str]:
+    """Our topics the cluster does not have yet (``ensure_topics`` creates them at start); raises
+    BusUnavailable when no broker answers within ``bootstrap_timeout_ms``."""
+    admin = _admin(config, "policywatch-check", bootstrap_timeout_ms)
+    try:
+        existing = set(admin.list_topics())
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot list topics: {exc}") from exc
+    finally:
+        admin.close()
+    return [config.topic(logical) for logical in TOPICS if config.topic(logical) not in existing]
 
 
 class EventProducer:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,13 +103,11 @@ class LocalCaptureStore:
         return f"local folder {self.folder}"
 
     def check(self) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            probe = self.folder / ".policywatch-write-check"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            raise StartupError(f"cannot write WARC files to {self.folder}: {exc}", setting="captures.folder") from exc
+        """The folder, or the nearest folder above it that exists (a crawl creates the rest), is writable."""
+        existing = next(p for p in (self.folder, *self.folder.parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise StartupError(f"cannot write WARC files to {self.folder} ({existing} is not a writable folder)",
+                               setting="captures.folder")
 
 
 class S3CaptureStore:

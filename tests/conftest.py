@@ -132,7 +132,7 @@ def s3_captures(s3_endpoint: str) -> dict[str, Any]:
                "addressing_style": "path"},
     })
     s3_client(captures.s3).create_bucket(Bucket=captures.s3.bucket)
-    data = captures.model_dump(mode="json")
+    data = captures.model_dump(mode="json", exclude_none=True)
     data["s3"]["secret_access_key"] = "test-secret"
     return data
 

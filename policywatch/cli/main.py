@@ -16,6 +16,7 @@ from core.errors import ConfigurationError, PolicywatchError
 from policywatch.cli.archive import analyze, export, replay, search, versions
 from policywatch.cli.configuration import settings_cmd
 from policywatch.cli.context import Context, default_config
+from policywatch.cli.operations import config_group, db_group
 from policywatch.cli.service import crawl, demo, run, status
 from policywatch.cli.sources import sources
 
@@ -59,3 +60,5 @@ def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
 
 for _command in (run, status, demo, crawl, analyze, search, versions, export, replay, sources, settings_cmd):
     main.add_command(_command)
+for _group in (config_group, db_group):
+    main.add_command(_group)

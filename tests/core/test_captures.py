@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from core.captures import CaptureConfig, capture_store
-from core.errors import SettingsError
+from core.errors import SettingsError, StartupError
 from core.settings import load_settings
 from crawlers.config import CrawlConfig
 
@@ -39,5 +39,9 @@ def test_local_backend_keeps_captures_under_var_dir_by_default(tmp_path) -> None
     store = capture_store(CaptureConfig.from_settings(settings))
     assert store.folder == (tmp_path / "warc").resolve()
     assert store.reference("pw-x-1.warc.gz", "<urn:uuid:1>") == "pw-x-1.warc.gz#<urn:uuid:1>"
-    store.check()  # writable: creates the folder
-    assert store.folder.is_dir()
+    store.check()  # not there yet, but its parent is writable: a crawl creates it
+    (tmp_path / "a-file").write_text("")
+    folder = tmp_path / "a-file" / "warc"
+    blocked = capture_store(CaptureConfig.from_settings(load_settings(None, captures={"folder": folder})))
+    with pytest.raises(StartupError, match=r"captures\.folder"):
+        blocked.check()
