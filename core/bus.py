@@ -2,8 +2,10 @@
 
 Delivery contract: producers wait for the broker's acknowledgement (acks=all) before a send counts;
 consumers never auto-commit — a stage commits an offset only after its work is durable.
-Idempotent producing is off on purpose: after a broker restart kafka-python's idempotent producer
-never recovers (see NOTES.md); consumers are idempotent instead.
+Idempotent producing follows ``kafka.idempotent_producer``: off by default because after a restart of
+the embedded Tansu broker kafka-python's idempotent producer never recovers (see NOTES.md); on with Apache
+Kafka, which keeps producer state on disk, so a retried send is never written twice. Consumers are
+idempotent either way.
 """
 
 from __future__ import annotations
@@ -77,12 +79,13 @@ class BusConfig:
         return cls.from_settings(KafkaSettings.model_validate_json(data))
 
 
-def _admin(config: BusConfig, client_id: str) -> KafkaAdminClient:
+def _admin(config: BusConfig, client_id: str, bootstrap_timeout_ms: int = 30000) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(
             bootstrap_servers=list(config.bootstrap_servers),
             client_id=client_id,
             request_timeout_ms=config.kafka.request_timeout_ms,
+            bootstrap_timeout_ms=bootstrap_timeout_ms,
         )
     except KafkaError as exc:
         raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
@@ -108,6 +111,19 @@ def ensure_topics(config: BusConfig) -> list[str]:
     return names
 
 
+def missing_topics(config: BusConfig, bootstrap_timeout_ms: int = 5000) -> list[str]:
+    """Our topics the cluster does not have yet (``ensure_topics`` creates them at start); raises
+    BusUnavailable when no broker answers within ``bootstrap_timeout_ms``."""
+    admin = _admin(config, "policywatch-check", bootstrap_timeout_ms)
+    try:
+        existing = set(admin.list_topics())
+    except KafkaError as exc:
+        raise BusUnavailable(f"cannot list topics: {exc}") from exc
+    finally:
+        admin.close()
+    return [config.topic(logical) for logical in TOPICS if config.topic(logical) not in existing]
+
+
 class EventProducer:
     """Publishes typed events and returns only once the broker acknowledged them."""
 
@@ -125,7 +141,7 @@ class EventProducer:
                 bootstrap_servers=list(config.bootstrap_servers),
                 client_id=f"policywatch-{self._source}",
                 acks="all",
-                enable_idempotence=False,
+                enable_idempotence=config.kafka.idempotent_producer,
                 linger_ms=2,
                 retries=5,
                 max_request_size=config.kafka.max_request_size,

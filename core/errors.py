@@ -9,7 +9,8 @@
     │                             binary missing, database unreachable or read-only at start
     ├── TransientError            retry later: the work is rewound, never skipped
     │   ├── BusUnavailable        the Kafka cluster did not answer or did not acknowledge
-    │   └── DatabaseUnavailable   the database did not answer, or refused a write it may accept later
+    │   ├── DatabaseUnavailable   the database did not answer, or refused a write it may accept later
+    │   └── CaptureStorageUnavailable  the WARC capture storage (object storage) did not answer
     ├── PermanentError            retrying cannot help: the event goes to the dead-letter topic
     │   └── EventError            a malformed or unknown event
     └── InvalidRequest            a query or request the archive cannot answer as asked (also a ValueError)
@@ -72,6 +73,10 @@ class BusUnavailable(TransientError):
 
 class DatabaseUnavailable(TransientError):
     """The database did not answer, or could not take a write now (locked, full, read-only)."""
+
+
+class CaptureStorageUnavailable(TransientError):
+    """The capture storage (S3-compatible object storage) did not answer or refused a request."""
 
 
 class PermanentError(PolicywatchError):

@@ -8,9 +8,17 @@ and explicit overrides from the CLI. Validation errors name the key and the prob
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -55,6 +63,11 @@ class KafkaSettings(_Section):
     max_poll_records: int = Field(50, ge=1, le=10000, description="Most events a stage takes in one poll.")
     max_poll_interval_ms: int = Field(
         300000, ge=10000, description="Longest a stage may take between polls before the group replaces it."
+    )
+    idempotent_producer: bool = Field(
+        False,
+        description="Idempotent producer: a retried send is never written twice. Turn on with Apache Kafka; "
+        "off for the embedded Tansu broker, whose restarts break it.",
     )
 
     @field_validator("bootstrap_servers")
@@ -120,6 +133,40 @@ class CrawlSettings(_Section):
     warc_max_bytes: int = Field(
         100 * 1024 * 1024, ge=1024, description="A WARC file larger than this is closed and a new one started."
     )
+
+
+class S3CaptureSettings(_Section):
+    endpoint_url: str = Field(
+        "", description="S3 API endpoint (MinIO, Ceph, OSS, COS …); empty: AWS's endpoint for the region."
+    )
+    bucket: str = Field("", description="Bucket the WARC files go to (must exist).")
+    prefix: str = Field("warc/", description="Key prefix of every WARC file in the bucket.")
+    region: str = Field("", description="Region of the bucket; empty: the client's default.")
+    access_key_id: str = Field("", description="Access key id; empty: boto3's default credential chain.")
+    secret_access_key: SecretStr = Field(
+        SecretStr(""), description="Secret access key (never logged); empty: boto3's default credential chain."
+    )
+    addressing_style: Literal["auto", "path", "virtual"] = Field(
+        "auto", description="Bucket in the path or in the host name (most self-hosted servers want path)."
+    )
+
+
+class CaptureSettings(_Section):
+    backend: Literal["local", "s3"] = Field(
+        "local", description="Where closed WARC files are kept: a local folder, or S3-compatible object storage."
+    )
+    folder: Path | None = Field(
+        None,
+        description="Folder a crawl writes WARC files to — the archive (local backend) or where they wait "
+        "for upload (S3); empty: var_dir/warc.",
+    )
+    s3: S3CaptureSettings = Field(default_factory=S3CaptureSettings)
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> CaptureSettings:
+        if self.backend == "s3" and not self.s3.bucket:
+            raise ValueError("captures.backend = 's3' needs captures.s3.bucket")
+        return self
 
 
 class SmtpSettings(_Section):
@@ -193,6 +240,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    captures: CaptureSettings = Field(default_factory=CaptureSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
@@ -219,7 +267,9 @@ class Settings(BaseSettings):
 
     @property
     def warc_dir(self) -> Path:
-        return self.var_dir / "warc"
+        """Where a crawl writes its WARC files: the archive itself (local backend), or where closed files
+        wait to be handed to object storage (S3 backend)."""
+        return self.captures.folder or self.var_dir / "warc"
 
     @property
     def runtime_file(self) -> Path:

@@ -322,19 +322,39 @@ def load_sources(dirs: Iterable[Path | str], simulator_url: str = "") -> list[So
 
     Raises SourceError for a bad file, a missing folder, or two files with the same id.
     """
+    sources, errors = collect_sources(dirs, simulator_url)
+    if errors:
+        raise errors[0]
+    return sources
+
+
+def collect_sources(
+    dirs: Iterable[Path | str], simulator_url: str = ""
+) -> tuple[list[SourceDefinition], list[SourceError]]:
+    """Every definition that loads, sorted by id, and an error for each file that does not (a bad file,
+    a missing folder, a duplicate id): ``policywatch config check`` reports them all at once."""
     found: dict[str, SourceDefinition] = {}
+    errors: list[SourceError] = []
     for folder in dirs:
         folder = Path(folder)
         if not folder.is_dir():
-            raise SourceError(f"{folder}: sources folder does not exist")
+            errors.append(SourceError(f"{folder}: sources folder does not exist"))
+            continue
         for path in sorted(folder.rglob("*.toml")):
-            source = parse_source_file(path, simulator_url)
+            try:
+                source = parse_source_file(path, simulator_url)
+            except SourceError as exc:
+                errors.append(exc)
+                continue
             if source is None:
                 continue
             if source.id in found:
-                raise SourceError(f"{path}: id: {source.id!r} is already defined in {found[source.id].path}")
+                errors.append(
+                    SourceError(f"{path}: id: {source.id!r} is already defined in {found[source.id].path}")
+                )
+                continue
             found[source.id] = source
-    return [found[key] for key in sorted(found)]
+    return [found[key] for key in sorted(found)], errors
 
 
 def find_source(sources: Sequence[SourceDefinition], source_id: str) -> SourceDefinition:

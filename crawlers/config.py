@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.bus import BusConfig
+from core.captures import CaptureConfig
 from core.settings import CrawlSettings
 
 CONFIG_SETTING = "POLICYWATCH_CRAWL_CONFIG"
@@ -33,14 +34,14 @@ _CACHE_ATTRIBUTE = "_policywatch_crawl_config"
 class CrawlConfig:
     """The settings of one crawl: ``crawl`` as configured, the bus (None: publish nothing), the snapshot
     of the source's incremental state (``core.crawl_state``; None: no incremental recrawl) and where to
-    write the crawl's report of it, where the WARC files go (None: keep none), and where to write the
-    final stats."""
+    write the crawl's report of it, where the WARC captures go (``core.captures``; None: keep none), and
+    where to write the final stats."""
 
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     bus: BusConfig | None = None
     state_file: Path | None = None
     state_report_file: Path | None = None
-    warc_dir: Path | None = None
+    captures: CaptureConfig | None = None
     stats_file: Path | None = None
 
     def to_json(self) -> str:
@@ -50,7 +51,7 @@ class CrawlConfig:
                 "kafka": json.loads(self.bus.to_json()) if self.bus is not None else None,
                 "state_file": str(self.state_file) if self.state_file else None,
                 "state_report_file": str(self.state_report_file) if self.state_report_file else None,
-                "warc_dir": str(self.warc_dir) if self.warc_dir else None,
+                "captures": json.loads(self.captures.to_json()) if self.captures is not None else None,
                 "stats_file": str(self.stats_file) if self.stats_file else None,
             },
             ensure_ascii=False,
@@ -65,12 +66,12 @@ class CrawlConfig:
             bus=BusConfig.from_json(json.dumps(kafka)) if kafka else None,
             state_file=Path(data["state_file"]) if data.get("state_file") else None,
             state_report_file=Path(data["state_report_file"]) if data.get("state_report_file") else None,
-            warc_dir=Path(data["warc_dir"]) if data.get("warc_dir") else None,
+            captures=CaptureConfig.from_json(json.dumps(data["captures"])) if data.get("captures") else None,
             stats_file=Path(data["stats_file"]) if data.get("stats_file") else None,
         )
 
     def write(self, path: Path) -> Path:
-        """Write to ``path`` readable by the owner only (the Kafka section may one day hold credentials)."""
+        """Write to ``path`` readable by the owner only (it may hold the capture storage's secret key)."""
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(self.to_json())

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.bus import BusConfig
+from core.captures import CaptureConfig
 from core.crawl_state import CrawlState
 from core.errors import SourceError
 from core.settings import Settings
@@ -81,7 +82,7 @@ def crawl_config(
         bus=bus,
         state_file=state_file,
         state_report_file=state_report_file,
-        warc_dir=settings.warc_dir.resolve(),
+        captures=CaptureConfig.from_settings(settings),
         stats_file=stats_file,
     )
 

@@ -1,9 +1,12 @@
 """Archival capture: every response, with its request, written to gzipped WARC files (warcio).
 
 The middleware sits closest to the network (before decompression), so the record holds the bytes
-as served. Files rotate when they pass ``crawl.warc_max_bytes``. The id of each response
-record is put in ``request.meta["pw_warc_record"]`` as ``<file name>#<WARC-Record-ID>`` and
-travels in ``PageFetched.warc_record``, so a stored version links to exactly what was served.
+as served. Files are written locally and rotate when they pass ``crawl.warc_max_bytes``; each closed
+file is handed to the capture store (``core.captures``: it stays in the local folder, or goes to
+S3-compatible object storage). The reference of each response record — ``<file name>#<WARC-Record-ID>``
+locally, ``s3://bucket/key#<WARC-Record-ID>`` in object storage — is put in
+``request.meta["pw_warc_record"]`` and travels in ``PageFetched.warc_record``, so a stored version links
+to exactly what was served, readable from any node (``read_captured``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from core.captures import (
+    CaptureConfig,
+    CaptureStore,
+    LocalCaptureStore,
+    capture_store,
+    open_capture,
+    split_reference,
+)
+from core.errors import CaptureStorageUnavailable
 from crawlers.config import CrawlConfig
 
 log = logging.getLogger(__name__)
@@ -37,11 +49,15 @@ def _header_pairs(headers: Any) -> list[tuple[str, str]]:
 
 
 class RotatingWarcWriter:
-    """Writes request/response record pairs; starts a new file once the current one is too big."""
+    """Writes request/response record pairs; starts a new file once the current one is too big, and
+    calls ``on_closed(path)`` for each file it closes."""
 
-    def __init__(self, folder: Path, prefix: str, max_bytes: int, on_new_file: Any = None) -> None:
+    def __init__(self, folder: Path, prefix: str, max_bytes: int, on_new_file: Any = None,
+                 on_closed: Any = None, reference: Any = None) -> None:
         self.folder = folder
         self.on_new_file = on_new_file
+        self.on_closed = on_closed
+        self._reference = reference or (lambda name, record_id: f"{name}#{record_id}")
         self.prefix = prefix
         self.max_bytes = max_bytes
         self._handle: BinaryIO | None = None
@@ -63,7 +79,8 @@ class RotatingWarcWriter:
             self.on_new_file(self.files)
 
     def write(self, request: Request, response: Response) -> str:
-        """Write the pair; returns ``<file name>#<response record id>``."""
+        """Write the pair; returns the reference of the response record (``<file name>#<record id>``
+        unless the store names files otherwise)."""
         if self._handle is None:
             self._open()
         assert self._writer is not None and self._handle is not None
@@ -85,16 +102,17 @@ class RotatingWarcWriter:
         self._writer.write_record(response_record)
         self._writer.write_record(request_record)
         self._handle.flush()
-        name = self._name
+        reference = self._reference(self._name, record_id)
         if self._handle.tell() >= self.max_bytes:
             self.close()
-        return f"{name}#{record_id}"
+        return str(reference)
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-        self._handle = None
-        self._writer = None
+        handle, self._handle, self._writer = self._handle, None, None
+        if handle is not None:
+            handle.close()
+            if self.on_closed is not None:
+                self.on_closed(self.folder / self._name)
 
 
 def _reason(status: int) -> str:
@@ -107,10 +125,11 @@ def _reason(status: int) -> str:
 
 
 class WarcCaptureMiddleware:
-    """Downloader middleware writing each response (and its request) to WARC."""
+    """Downloader middleware writing each response (and its request) to WARC, handing closed files to
+    the capture store."""
 
-    def __init__(self, folder: Path, max_bytes: int, stats: Any) -> None:
-        self.folder = folder
+    def __init__(self, store: CaptureStore, max_bytes: int, stats: Any) -> None:
+        self.store = store
         self.max_bytes = max_bytes
         self.stats = stats
         self.writer: RotatingWarcWriter | None = None
@@ -118,22 +137,43 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         config = CrawlConfig.of(crawler)
-        if config.warc_dir is None or not config.crawl.capture_warc:
+        if config.captures is None or not config.crawl.capture_warc:
             log.info("WARC capture off (crawl.capture_warc, or a crawl not started by policywatch)")
             raise NotConfigured("no WARC folder")
-        middleware = cls(config.warc_dir, config.crawl.warc_max_bytes, crawler.stats)
+        store = capture_store(config.captures)
+        log.info("WARC captures go to %s", store.describe())
+        middleware = cls(store, config.crawl.warc_max_bytes, crawler.stats)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_opened(self, spider: Any) -> None:
         source = getattr(getattr(spider, "source", None), "id", spider.name)
+        prefix = f"pw-{source}"
+        # One crawl of a source at a time: files of this source still here were left by a crawl that
+        # could not hand them over (storage down, process killed). The local store keeps them as they are.
+        for leftover in sorted(self.store.folder.glob(f"{prefix}-*.warc.gz")):
+            self._hand_over(leftover, leftover=True)
         self.writer = RotatingWarcWriter(
-            self.folder,
-            f"pw-{source}",
+            self.store.folder,
+            prefix,
             self.max_bytes,
             on_new_file=lambda files: self.stats.set_value("policywatch/warc_files", [p.name for p in files]),
+            on_closed=self._hand_over,
+            reference=self.store.reference,
         )
+
+    def _hand_over(self, path: Path, leftover: bool = False) -> None:
+        if isinstance(self.store, LocalCaptureStore):
+            return
+        try:
+            self.store.hand_over(path)
+        except CaptureStorageUnavailable as exc:
+            # The pages stay published; their captures are readable once a later crawl hands the file over.
+            self.stats.inc_value("policywatch/warc_errors")
+            log.error("WARC file %s kept locally for a later crawl to hand over: %s", path.name, exc)
+            return
+        self.stats.inc_value("policywatch/warc_leftovers_stored" if leftover else "policywatch/warc_files_stored")
 
     def spider_closed(self, spider: Any) -> None:
         if self.writer is not None:
@@ -163,17 +203,16 @@ class CapturedResponse:
     body: bytes
 
 
-def read_captured(warc_dir: Path, reference: str) -> CapturedResponse:
-    """Find ``<file>#<record id>`` (as stored with each document version) and return the response.
+def read_captured(captures: CaptureConfig, reference: str) -> CapturedResponse:
+    """Find ``<location>#<record id>`` (as stored with each document version) and return the response,
+    from the local folder or from object storage, whichever the reference names.
 
-    Raises LookupError when the file or the record is not in ``warc_dir``.
+    Raises LookupError when the file or the record is not there, CaptureStorageUnavailable when the
+    object storage does not answer.
     """
-    name, _, record_id = reference.partition("#")
-    path = warc_dir / name
-    if not name or not record_id or not path.is_file():
-        raise LookupError(f"no WARC file {name!r} in {warc_dir}")
-    with path.open("rb") as handle:
-        for record in ArchiveIterator(handle):
+    location, record_id = split_reference(reference)
+    with open_capture(captures, location) as stream:
+        for record in ArchiveIterator(stream):
             if record.rec_headers.get_header("WARC-Record-ID") != record_id:
                 continue
             http = record.http_headers
@@ -183,4 +222,4 @@ def read_captured(warc_dir: Path, reference: str) -> CapturedResponse:
                 headers=list(http.headers) if http else [],
                 body=record.content_stream().read(),
             )
-    raise LookupError(f"record {record_id} not found in {path}")
+    raise LookupError(f"record {record_id} not found in {location}")

@@ -34,7 +34,9 @@ def analyze(path: Path, as_json: bool) -> None:
               help="Write the body as served to this file (default: headers and body to stdout).")
 @click.pass_obj
 def replay(obj: Context, version_id: int, output: Path | None) -> None:
-    """Show exactly what the site served for a stored document version (from the WARC archive)."""
+    """Show exactly what the site served for a stored document version (from the WARC archive, local or
+    in object storage: any node with the same settings can replay any capture)."""
+    from core.captures import CaptureConfig
     from crawlers.warc import read_captured
     from storage.db import make_engine, session_factory
     from storage.models import DocumentVersion
@@ -50,7 +52,7 @@ def replay(obj: Context, version_id: int, output: Path | None) -> None:
     if not reference:
         raise click.ClickException(f"version {version_id} was stored without a WARC capture")
     try:
-        captured = read_captured(settings.warc_dir, reference)
+        captured = read_captured(CaptureConfig.from_settings(settings), reference)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     if output is not None:

@@ -17,6 +17,7 @@ from policywatch.cli.archive import analyze, export, replay, search, versions
 from policywatch.cli.configuration import settings_cmd
 from policywatch.cli.context import Context, default_config
 from policywatch.cli.deliveries import deliveries
+from policywatch.cli.operations import config_group, db_group
 from policywatch.cli.service import crawl, demo, run, status
 from policywatch.cli.sources import sources
 
@@ -62,3 +63,5 @@ for _command in (
     run, status, demo, crawl, analyze, search, versions, export, replay, sources, deliveries, settings_cmd
 ):
     main.add_command(_command)
+for _group in (config_group, db_group):
+    main.add_command(_group)

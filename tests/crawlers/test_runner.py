@@ -51,6 +51,6 @@ def test_crawl_settings_carry_politeness_and_contact(tmp_path):
     config = CrawlConfig.from_json(crawl_config(settings, bus, state_file=Path("s.json")).to_json())
     assert config.crawl.page_cap == 7
     assert config.state_file == Path("s.json") and config.state_report_file is None
-    assert config.warc_dir == settings.warc_dir.resolve()
+    assert config.captures is not None and config.captures.folder == settings.warc_dir.resolve()
     # The crawler's producer gets the same client configuration as the stages, not a subset of it.
     assert config.bus == bus and config.bus.kafka.max_request_size == 123456

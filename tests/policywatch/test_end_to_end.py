@@ -1,4 +1,5 @@
-"""The whole flow on the simulated sites, a real broker and a real store (SQLite and PostgreSQL):
+"""The whole flow on the simulated sites, a real broker (the embedded Tansu broker, and Apache Kafka) and a
+real store (SQLite and PostgreSQL):
 the seeds are stored once and reach exactly the right subscribers; a revision and a new plan reach
 exactly the right subscribers with what changed; a recrawl of unchanged sites sends nothing."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +21,12 @@ from storage.db import transaction
 from storage.models import Alert, Delivery, DocumentVersion
 
 pytestmark = pytest.mark.slow
+# The single-machine default on both stores, and the production pair (Apache Kafka + PostgreSQL).
+STACKS = pytest.mark.parametrize(
+    ("db_url", "pipeline_kafka"),
+    [("sqlite", "tansu"), ("postgresql", "tansu"), ("postgresql", "apache-kafka")],
+    indirect=True, ids=["sqlite-tansu", "postgresql-tansu", "postgresql-apache-kafka"],
+)
 
 FIRST_CRAWL = {
     "gd-consultancy": 2,   # 深圳市 and 广州市南沙区 are in 广东省; 沈阳 is not
@@ -40,8 +48,11 @@ def _counts(received: dict[str, list[dict]]) -> dict[str, int]:
     return {name: len(received.get(name, [])) for name in FIRST_CRAWL}
 
 
-def test_seeds_revision_and_new_plan_reach_exactly_the_right_subscribers(db_url: str, tmp_path: Path) -> None:
-    base = load_settings(None, database={"url": db_url})
+@STACKS
+def test_seeds_revision_and_new_plan_reach_exactly_the_right_subscribers(
+    db_url: str, pipeline_kafka: dict[str, Any], tmp_path: Path
+) -> None:
+    base = load_settings(None, database={"url": db_url}, kafka=pipeline_kafka)
     scenario = DemoScenario(base, tmp_path / "var")
     with scenario.running():
         results = scenario.crawl_all()
