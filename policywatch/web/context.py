@@ -1,16 +1,19 @@
-"""What every route gets from the application that serves it: the session factory, the metrics and the
-daemon's health checks — handed over once in ``create_app``, read through one dependency."""
+"""What every route gets from the application that serves it: the session factory, the metrics, the
+daemon's health checks and the archive's settings — handed over once in ``create_app``, read through
+one dependency."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.metrics import Metrics
+from storage.validity import DEFAULT_EXPIRING_DAYS
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,10 @@ class WebContext:
     factory: sessionmaker[Session]
     metrics: Metrics
     health: Callable[[], dict[str, Any]]
+    # Where the WARC captures are (replay); None when the application serves no captures.
+    warc_dir: Path | None = None
+    # A document ending within this many days is 即将失效 (expiring).
+    expiring_days: int = DEFAULT_EXPIRING_DAYS
 
 
 def web_context(request: Request) -> WebContext:
