@@ -16,6 +16,7 @@ from core.errors import ConfigurationError, PolicywatchError
 from policywatch.cli.archive import analyze, export, replay, search, versions
 from policywatch.cli.configuration import settings_cmd
 from policywatch.cli.context import Context, default_config
+from policywatch.cli.relations import compare_targets, diff, lineage, show
 from policywatch.cli.service import crawl, demo, run, status
 from policywatch.cli.sources import sources
 
@@ -57,5 +58,6 @@ def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
     ctx.obj = Context(config or default_config(), debug=debug)
 
 
-for _command in (run, status, demo, crawl, analyze, search, versions, export, replay, sources, settings_cmd):
+for _command in (run, status, demo, crawl, analyze, search, versions, export, replay, sources, settings_cmd,
+                 show, diff, lineage, compare_targets):
     main.add_command(_command)
