@@ -80,7 +80,8 @@ def validity(document: Document, on: date, successors: list[tuple[int, date | No
              expiring_days: int = DEFAULT_EXPIRING_DAYS) -> Validity:
     """The status of ``document`` on ``on``; ``successors`` are (id, start) of the plans that succeed it."""
     start, end, basis = starts(document), ends(document), _basis(document)
-    started = sorted((s, i) for i, s in successors if s is not None and s <= on)
+    # Superseded by a successor that started by then — while this one was still running (else: expired).
+    started = sorted((s, i) for i, s in successors if s is not None and s <= on and (end is None or s <= end))
     if start is None and end is None:
         return Validity(UNKNOWN, on, None, None, basis or "无日期 no dates")
     if started:

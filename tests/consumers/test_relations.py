@@ -5,32 +5,19 @@ in several orders, give the same rows."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from consumers.analysis import analyze
 from consumers.store_stage import StoreStage
-from core.events import DocumentUnderstood, content_hash
+from core.events import DocumentUnderstood
 from core.metrics import Metrics
 from crawlers.simulator import NEW_PLAN_TEXT
 from storage import relations as rel
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Document
-
-NATIONAL = (Path(__file__).parent / "texts" / "national_plan.txt").read_text(encoding="utf-8")
-SEEDS = ("nansha", "shenyang", "liuzhou", "minhang", "shenzhen")
-
-
-def understood(name: str, text: str) -> DocumentUnderstood:
-    analysis = analyze(text).to_dict()
-    analysis.pop("text")
-    return DocumentUnderstood(
-        source_id="test", url=f"https://gov.example.cn/{name}.html", fetched_at=datetime.now(UTC),
-        content_hash=content_hash(text), title=analysis["title"] or name, text=text, analysis=analysis,
-    )
+from tests.archive_fixtures import NATIONAL, SEEDS, understood
 
 
 @pytest.fixture(scope="module")
