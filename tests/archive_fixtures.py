@@ -25,12 +25,13 @@ HOSTILE_TEXT = (
 HOSTILE_URL = "javascript:alert(4)//gov.example.cn/hostile.html"
 
 
-def understood(name: str, text: str, url: str | None = None, fetched_at: datetime | None = None) -> DocumentUnderstood:
+def understood(name: str, text: str, url: str | None = None, fetched_at: datetime | None = None,
+               title: str | None = None) -> DocumentUnderstood:
     analysis = analyze(text).to_dict()
     analysis.pop("text")
     return DocumentUnderstood(
         source_id="test", url=url or f"https://gov.example.cn/{name}.html", fetched_at=fetched_at or datetime.now(UTC),
-        content_hash=content_hash(text), title=analysis["title"] or name, text=text, analysis=analysis,
+        content_hash=content_hash(text), title=title or analysis["title"] or name, text=text, analysis=analysis,
     )
 
 
@@ -47,7 +48,7 @@ def fill_archive(factory: sessionmaker[Session], shared_dir: Path) -> dict[str, 
         stage.store(understood(name, text, fetched_at=datetime(2026, 1, 5, tzinfo=UTC)))
     revised = texts["shenzhen"].replace("人工智能核心产业规模突破300亿元", "人工智能核心产业规模突破500亿元")
     stage.store(understood("shenzhen", revised, fetched_at=datetime(2026, 3, 9, tzinfo=UTC)))
-    stage.store(understood("hostile", HOSTILE_TEXT, url=HOSTILE_URL))
+    stage.store(understood("hostile", HOSTILE_TEXT, url=HOSTILE_URL, title=HOSTILE_TITLE))
     from storage.models import Document
 
     with factory() as session:

@@ -8,12 +8,16 @@ optional or defaulted and lists skip entries that do not fit (``coerce_list``) i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+# Stored times are UTC; SQLite hands them back without an offset, and RFC 3339 wants one.
+UtcDatetime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 
 
 class Shape(BaseModel):
@@ -159,9 +163,9 @@ class Citation(Shape):
 class Provenance(Shape):
     source_id: str
     url: str
-    first_seen: datetime
-    last_seen: datetime
-    fetched_at: datetime | None = None
+    first_seen: UtcDatetime
+    last_seen: UtcDatetime
+    fetched_at: UtcDatetime | None = None
     content_hash: str = ""
     body_sha256: str = ""
     warc_record: str = ""
@@ -171,7 +175,7 @@ class Provenance(Shape):
 class VersionInfo(Shape):
     id: int
     seq: int
-    fetched_at: datetime
+    fetched_at: UtcDatetime
     content_hash: str
     body_sha256: str = ""
     title: str = ""

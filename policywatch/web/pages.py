@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from policywatch.archive import compare, graph
 from policywatch.archive import documents as views
+from policywatch.archive.comparison_models import Diff
 from policywatch.web.api_v1.exports import Capture, captured
 from policywatch.web.context import Context
 from policywatch.web.params import MAX_ID, DocumentId, VersionId
@@ -19,8 +20,23 @@ from policywatch.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 OptionalVersion = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-# Paragraph changes shown per kind; the JSON carries all of them (pages stay under 100 KB).
-DIFF_LIMIT = 60
+# Characters of paragraph text a diff page shows; the JSON carries everything (pages stay under 100 KB).
+DIFF_CHARS = 20_000
+
+
+def _within_budget(diff: Diff, budget: int = DIFF_CHARS) -> tuple[Diff, bool]:
+    """The diff with its paragraph lists cut so their text fits ``budget`` characters; and whether cut."""
+    kept: dict[str, list] = {"changed": [], "removed": [], "added": []}
+    used, cut = 0, False
+    for name in kept:
+        for item in getattr(diff, name):
+            size = len(item.before) + len(item.after) if name == "changed" else len(item.text)
+            if used + size > budget:
+                cut = True
+                break
+            kept[name].append(item)
+            used += size
+    return diff.model_copy(update=kept), cut
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -53,7 +69,8 @@ def diff_page(
     with context.factory() as session:
         diff = compare.diff_document_versions(session, document_id, old, new)
     api = f"/api/v1/documents/{document_id}/diff?from={diff.old_version_id}&to={diff.new_version_id}"
-    return render(request, "diff.html", diff=diff, side_by_side=False, limit=DIFF_LIMIT, api_url=api)
+    shown, cut = _within_budget(diff)
+    return render(request, "diff.html", diff=shown, side_by_side=False, truncated=cut, api_url=api)
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -63,7 +80,8 @@ def compare_page(
 ) -> HTMLResponse:
     with context.factory() as session:
         diff = compare.diff_documents(session, old, new)
-    return render(request, "diff.html", diff=diff, side_by_side=True, limit=DIFF_LIMIT,
+    shown, cut = _within_budget(diff)
+    return render(request, "diff.html", diff=shown, side_by_side=True, truncated=cut,
                   api_url=f"/api/v1/compare?old={old}&new={new}")
 
 
