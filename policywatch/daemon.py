@@ -47,7 +47,8 @@ class Daemon:
     def start(self) -> None:
         web_url = ""
         if self.settings.web.enabled:
-            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health)
+            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health,
+                             warc_dir=self.settings.warc_dir, expiring_days=self.settings.web.expiring_within_days)
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
         try:

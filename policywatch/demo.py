@@ -192,7 +192,8 @@ def serve_archive(settings: Settings, out: IO[str], stop: threading.Event | None
 
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
-    app = create_app(factory, Metrics(), lambda: {}, warc_dir=settings.warc_dir)
+    app = create_app(factory, Metrics(), lambda: {}, warc_dir=settings.warc_dir,
+                     expiring_days=settings.web.expiring_within_days)
     server = WebServer(app, settings.web.host, settings.web.port).start()
     try:
         _print_links(out, archive_links(factory, server.url))

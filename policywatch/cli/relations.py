@@ -48,7 +48,8 @@ def show(obj: Context, document_id: int, as_json: bool) -> None:
     """A document: metadata, validity, targets, citations, relations, versions."""
     from policywatch.archive.documents import detail
 
-    doc: Any = _query(obj, lambda s: detail(s, document_id))
+    days = obj.settings().web.expiring_within_days
+    doc: Any = _query(obj, lambda s: detail(s, document_id, expiring_days=days))
     if as_json:
         _echo_json(doc)
         return
