@@ -3,8 +3,9 @@ its relations — one function per view, shared by the API, the pages and the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,51 +101,51 @@ def provenance(document: Document, version: DocumentVersion | None) -> m.Provena
     )
 
 
+L = TypeVar("L")
+
+
+def _both_sides(
+    session: Session, document_id: int, kind: str, make: Callable[[Any, Document], L]
+) -> tuple[list[tuple[L, Document]], list[tuple[L, Document]]]:
+    """(links from the document, links to it) of one relation kind, each with the other document."""
+    out = rel.outgoing(session, document_id, kind)
+    inc = rel.incoming(session, document_id, kind)
+    docs = rel.documents_by_id(session, [r.to_document_id for r in out] + [r.from_document_id for r in inc])
+    return (
+        [(make(r, docs[r.to_document_id]), docs[r.to_document_id]) for r in out if r.to_document_id in docs],
+        [(make(r, docs[r.from_document_id]), docs[r.from_document_id]) for r in inc if r.from_document_id in docs],
+    )
+
+
+def _lineage_link(row: Any, other: Document) -> m.LineageLink:
+    detail = row.detail or {}
+    return m.LineageLink(
+        document=ref(other), share=row.share or 0.0, reverse_share=row.reverse_share,
+        paragraph_share=detail.get("paragraph_share"), directed=row.directed,
+        passages=list(detail.get("passages") or []), source_passages=list(detail.get("source_passages") or []),
+    )
+
+
+def _succession_link(row: Any, other: Document) -> m.SuccessionLink:
+    detail = row.detail or {}
+    return m.SuccessionLink(
+        document=ref(other), score=row.score, headline=str(detail.get("headline") or ""),
+        targets=list(detail.get("targets") or []), new_topics=list(detail.get("new_topics") or []),
+        dropped_topics=list(detail.get("dropped_topics") or []),
+    )
+
+
 def lineage_links(session: Session, document_id: int) -> tuple[list[m.LineageLink], list[m.LineageLink]]:
     """(what the document borrows, who borrows from it), largest share first."""
-    out = rel.outgoing(session, document_id, rel.BORROWS)
-    inc = rel.incoming(session, document_id, rel.BORROWS)
-    docs = rel.documents_by_id(session, [r.to_document_id for r in out] + [r.from_document_id for r in inc])
-
-    def link(row: Any, other_id: int | None) -> m.LineageLink | None:
-        other = docs.get(other_id) if other_id is not None else None
-        if other is None:
-            return None
-        detail = row.detail or {}
-        return m.LineageLink(
-            document=ref(other), share=row.share or 0.0, reverse_share=row.reverse_share,
-            paragraph_share=detail.get("paragraph_share"), directed=row.directed,
-            passages=list(detail.get("passages") or []), source_passages=list(detail.get("source_passages") or []),
-        )
-
-    borrows = [x for r in out if (x := link(r, r.to_document_id))]
-    borrowed_by = [x for r in inc if (x := link(r, r.from_document_id))]
-    return (sorted(borrows, key=lambda x: -x.share), sorted(borrowed_by, key=lambda x: -x.share))
+    out, inc = _both_sides(session, document_id, rel.BORROWS, _lineage_link)
+    return (sorted((x for x, _ in out), key=lambda x: -x.share), sorted((x for x, _ in inc), key=lambda x: -x.share))
 
 
 def succession_links(session: Session, document_id: int) -> tuple[list[m.SuccessionLink], list[m.SuccessionLink]]:
-    """(earlier plans this one succeeds, later plans that succeed it), most recent first / oldest first."""
-    out = rel.outgoing(session, document_id, rel.SUCCEEDS)
-    inc = rel.incoming(session, document_id, rel.SUCCEEDS)
-    docs = rel.documents_by_id(session, [r.to_document_id for r in out] + [r.from_document_id for r in inc])
-
-    def link(row: Any, other_id: int | None) -> m.SuccessionLink | None:
-        other = docs.get(other_id) if other_id is not None else None
-        if other is None:
-            return None
-        detail = row.detail or {}
-        return m.SuccessionLink(
-            document=ref(other), score=row.score, headline=str(detail.get("headline") or ""),
-            targets=list(detail.get("targets") or []), new_topics=list(detail.get("new_topics") or []),
-            dropped_topics=list(detail.get("dropped_topics") or []),
-        )
-
-    def when(link: m.SuccessionLink) -> str:
-        other = docs[link.document.id]
-        return str(val.starts(other) or "")
-
-    predecessors = sorted((x for r in out if (x := link(r, r.to_document_id))), key=when, reverse=True)
-    successors = sorted((x for r in inc if (x := link(r, r.from_document_id))), key=when)
+    """(earlier plans this one succeeds, most recent first; later plans that succeed it, oldest first)."""
+    out, inc = _both_sides(session, document_id, rel.SUCCEEDS, _succession_link)
+    predecessors = [x for x, _ in sorted(out, key=lambda p: str(val.starts(p[1]) or ""), reverse=True)]
+    successors = [x for x, _ in sorted(inc, key=lambda p: str(val.starts(p[1]) or ""))]
     return predecessors, successors
 
 
