@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench eval lint venv clean
+.PHONY: run test demo bench eval lint venv clean assets
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,26 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# Browser libraries from the npm registry, pinned in package-lock.json, served as static files (no CDN).
+VENDOR := policywatch/web/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+run: $(STAMP) assets
 	$(BIN)/policywatch run
 
-test: $(STAMP)
+test: $(STAMP) assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-demo: $(STAMP)
-	$(BIN)/policywatch demo
+demo: $(STAMP) assets
+	$(BIN)/policywatch demo $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -35,4 +46,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules $(VENDOR)

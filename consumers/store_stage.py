@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consumers.diffing.lineage import LineageIndex
 from consumers.diffing.predecessors import compare_with_predecessors
 from consumers.diffing.textdiff import diff_versions
+from consumers.relations import record_relations
 from core.bus import EventProducer
 from core.errors import PermanentError
 from core.events import (
@@ -71,8 +72,7 @@ class StoreStage:
 
     def handle(self, envelope: Envelope, payload: Payload) -> None:
         if isinstance(payload, DocumentUnderstood):
-            with transaction(self._factory) as session:
-                self._store(session, payload)
+            self.store(payload)
         elif isinstance(payload, DocumentGone):
             with transaction(self._factory) as session:
                 document = repo.document_by_key(session, document_key(payload.url))
@@ -85,6 +85,11 @@ class StoreStage:
         else:
             raise PermanentError(f"store stage does not handle {envelope.type}")
         self.publish_outbox()
+
+    def store(self, event: DocumentUnderstood) -> None:
+        """Store one understood document in one transaction (its version, relations and change row)."""
+        with transaction(self._factory) as session:
+            self._store(session, event)
 
     def publish_outbox(self) -> int:
         """Publish every unpublished change, oldest first; returns how many were published."""
@@ -142,6 +147,8 @@ class StoreStage:
         )
         repo.apply_analysis(document, event.title, event.analysis)
         index_version(session, version)
+        self._sync_lineage(session)  # the index now holds this version's sketch
+        record_relations(session, document, version, self._lineage)
         if previous is None:
             kind, summary = "new", self._new_summary(session, document, event)
         else:

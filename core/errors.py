@@ -15,7 +15,8 @@
     │   └── EventError            a malformed or unknown event
     └── InvalidRequest            a query or request the archive cannot answer as asked (also a ValueError)
         ├── SearchError           a search the database cannot run as asked
-        └── UnknownRegion         a region name or code GB/T 2260 does not know
+        ├── UnknownRegion         a region name or code GB/T 2260 does not know
+        └── NotFound              a document, version or capture the archive does not hold (404)
 
 Third-party exceptions are translated into these at the adapter boundary (``raise … from exc``), so
 stages decide between retry and dead-letter by type, never by message text, and the command line turns
@@ -97,3 +98,7 @@ class SearchError(InvalidRequest):
 
 class UnknownRegion(InvalidRequest):
     """A region name or code the GB/T 2260 table does not know (or that names several units)."""
+
+
+class NotFound(InvalidRequest):
+    """A document, version or capture the archive does not hold; the API answers 404."""

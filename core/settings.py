@@ -214,6 +214,9 @@ class WebSettings(_Section):
     enabled: bool = Field(True, description="Serve health, metrics and the archive UI.")
     host: str = Field("127.0.0.1", description="Listen address of the HTTP endpoints.")
     port: int = Field(8470, ge=0, le=65535, description="Listen port of the HTTP endpoints (0: any free).")
+    expiring_within_days: int = Field(
+        90, ge=0, le=3650, description="A document ending within this many days is shown as 即将失效 (expiring)."
+    )
 
 
 class LoggingSettings(_Section):

@@ -16,6 +16,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
 from policywatch.pipeline import Pipeline
@@ -59,7 +60,11 @@ class Daemon:
     def start(self) -> None:
         web_url = ""
         if self.settings.web.enabled:
-            app = create_app(self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness)
+            app = create_app(
+                self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness,
+                captures=CaptureConfig.from_settings(self.settings),
+                expiring_days=self.settings.web.expiring_within_days,
+            )
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
         try:

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.subscriptions import demo_subscriptions_file, load_demo_subscriptions
+from core.captures import CaptureConfig
+from core.metrics import Metrics
 from core.settings import PACKAGE_ROOT, Settings
 from crawlers.runner import CrawlResult
 from crawlers.simulator import (
@@ -29,7 +33,7 @@ from crawlers.simulator import (
     demo_revision_text,
 )
 from policywatch.pipeline import Pipeline
-from storage.db import transaction
+from storage.db import make_engine, session_factory, transaction
 from storage.models import Change, Document, DocumentVersion
 
 SIMULATED_SOURCES_DIR = PACKAGE_ROOT / "crawlers" / "sources" / "simulated"
@@ -165,8 +169,47 @@ def _print_received(out: IO[str], title: str, received: Received, names: list[st
     out.flush()
 
 
-def run_demo(base: Settings, keep: bool = False, out: IO[str] | None = None) -> bool:
-    """Run the demo; returns True when every check held."""
+def archive_links(factory: sessionmaker[Session], base_url: str) -> list[tuple[str, str]]:
+    """(label, URL) of the archive's pages for what the demo stored: each document, search, targets."""
+    base = base_url.rstrip("/")
+    links = [("检索 Search", f"{base}/search?q=人工智能"), ("目标对比 Targets", f"{base}/targets?metric=人工智能核心产业规模"),
+             ("API", f"{base}/api/v1/docs")]
+    with factory() as session:
+        for doc_id, title in session.execute(select(Document.id, Document.title).order_by(Document.id)):
+            links.append((title, f"{base}/documents/{doc_id}"))
+    return links
+
+
+def _print_links(out: IO[str], links: list[tuple[str, str]]) -> None:
+    out.write("\n=== 档案链接 Archive links ===\n")
+    for label, url in links:
+        out.write(f"{url}  {label}\n")
+    out.flush()
+
+
+def serve_archive(settings: Settings, out: IO[str], stop: threading.Event | None = None) -> None:
+    """Serve the web application on the demo's store until Ctrl-C (or ``stop``), printing its links."""
+    from policywatch.web import WebServer, create_app
+
+    engine = make_engine(settings.database_url)
+    factory = session_factory(engine)
+    app = create_app(factory, Metrics(), lambda: {}, captures=CaptureConfig.from_settings(settings),
+                     expiring_days=settings.web.expiring_within_days)
+    server = WebServer(app, settings.web.host, settings.web.port).start()
+    try:
+        _print_links(out, archive_links(factory, server.url))
+        out.write("\n按 Ctrl-C 停止 Press Ctrl-C to stop serving.\n")
+        out.flush()
+        with suppress(KeyboardInterrupt):
+            (stop or threading.Event()).wait()
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def run_demo(base: Settings, keep: bool = False, out: IO[str] | None = None, serve: bool = False) -> bool:
+    """Run the demo; returns True when every check held. ``serve`` keeps the archive's web application up
+    on the demo's data afterwards, until Ctrl-C."""
     import sys
 
     out = out or sys.stdout
@@ -212,7 +255,13 @@ def run_demo(base: Settings, keep: bool = False, out: IO[str] | None = None) -> 
         for label, ok, detail in checks:
             out.write(f"[{'ok' if ok else 'FAIL'}] {label} ({detail})\n")
         out.write(f"\ndemo finished in {time.monotonic() - started:.1f}s; store: {scenario.settings.database_url}\n")
-    if not keep:
+        settings = scenario.settings
+        if not serve:
+            _print_links(out, archive_links(scenario.pipeline.factory, f"http://{base.web.host}:{base.web.port}"))  # type: ignore[union-attr]
+            out.write("(policywatch demo --serve keeps these pages up on the demo's data)\n")
+    if serve:
+        serve_archive(settings, out)
+    if not (keep or serve):
         shutil.rmtree(var_dir, ignore_errors=True)
     return all(ok for _, ok, _ in checks)
 

@@ -64,6 +64,17 @@ def apply_analysis(document: Document, title: str, analysis: dict[str, Any]) -> 
     document.publish_date = _parse_date(analysis.get("publish_date"))
     document.effective_date = _parse_date(analysis.get("effective_date"))
     document.expiry_date = _parse_date(analysis.get("expiry_date"))
+    period = analysis.get("period") or {}
+    document.period_start = _year(period.get("start"))
+    document.period_end = _year(period.get("end"))
+
+
+def _year(value: object) -> int | None:
+    try:
+        year = int(str(value)[:4]) if value else None
+    except ValueError:
+        return None
+    return year if year and 1900 <= year <= 2200 else None
 
 
 def add_change(
@@ -114,17 +125,20 @@ def regional_candidates(session: Session, region_code: str | None, exclude_id: i
         select(Document, DocumentVersion)
         .join(DocumentVersion, DocumentVersion.id == Document.latest_version_id)
         .where(Document.region_code == region_code, Document.id != exclude_id)
+        .order_by(Document.id)
     ).all()
-    return [
-        {
-            "document_id": doc.id,
-            "title": doc.title,
-            "doc_type": doc.doc_type,
-            "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
-            "analysis": version.analysis,
-        }
-        for doc, version in rows
-    ]
+    return [candidate_row(doc, version) for doc, version in rows]
+
+
+def candidate_row(document: Document, version: DocumentVersion) -> dict[str, Any]:
+    """A stored document as the predecessor comparison reads it (its analysis nested)."""
+    return {
+        "document_id": document.id,
+        "title": document.title,
+        "doc_type": document.doc_type,
+        "issue_date": document.issue_date.isoformat() if document.issue_date else None,
+        "analysis": version.analysis,
+    }
 
 
 def lineage_entries(session: Session) -> Sequence[tuple[int, int, str | None]]:

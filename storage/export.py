@@ -2,7 +2,8 @@
 
 Rows are streamed from a server-side cursor in batches, so an export never holds the table in memory.
 A row is one document (with its latest version id) or, with ``versions``, one version with its
-document's metadata. CSV cells are text: lists are JSON arrays, missing values are empty, and
+document's metadata; with ``analysis``, the row also carries the analysis (of the latest version, or of
+that version) as one JSON object: outline, targets, responsibilities, citations, attachments. CSV cells are text: lists are JSON arrays, missing values are empty, and
 ``read_csv`` restores the types, so both formats parse back to the rows ``iter_rows`` yields.
 """
 
@@ -34,14 +35,16 @@ VERSION_COLUMNS = (
 _INTS = frozenset({"id", "latest_version_id", "version_id", "seq"})
 _FLOATS = frozenset({"ai_score"})
 _LISTS = frozenset({"issuers", "topics"})
+_OBJECTS = frozenset({"analysis"})
 _NULLABLE = frozenset({
     "doc_number", "province", "city", "district", "region_code", "admin_level", "doc_type", "ai_label",
     "issue_date", "publish_date", "effective_date", "expiry_date", *_INTS, *_FLOATS,
 })
 
 
-def columns(versions: bool = False) -> tuple[str, ...]:
-    return DOCUMENT_COLUMNS + VERSION_COLUMNS if versions else DOCUMENT_COLUMNS
+def columns(versions: bool = False, analysis: bool = False) -> tuple[str, ...]:
+    base = DOCUMENT_COLUMNS + VERSION_COLUMNS if versions else DOCUMENT_COLUMNS
+    return (*base, "analysis") if analysis else base
 
 
 def _plain(value: Any) -> Any:
@@ -52,20 +55,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def iter_rows(session: Session, versions: bool = False, batch: int = 200) -> Iterator[dict[str, Any]]:
+def iter_rows(
+    session: Session, versions: bool = False, batch: int = 200, analysis: bool = False
+) -> Iterator[dict[str, Any]]:
     """Documents in id order (with ``versions``: every version, by document and seq) as JSON-ready dicts."""
     doc_cols = [getattr(Document, name) for name in DOCUMENT_COLUMNS]
+    v = DocumentVersion
+    extra = [v.analysis] if analysis else []
     if versions:
-        v = DocumentVersion
         stmt = (
             select(*doc_cols, v.id.label("version_id"), v.seq, v.fetched_at, v.content_hash, v.body_sha256,
-                   v.warc_record, v.title.label("version_title"), v.text)
+                   v.warc_record, v.title.label("version_title"), v.text, *extra)
             .join(v, v.document_id == Document.id)
             .order_by(Document.id, v.seq)
         )
+    elif analysis:
+        stmt = select(*doc_cols, *extra).outerjoin(v, v.id == Document.latest_version_id).order_by(Document.id)
     else:
         stmt = select(*doc_cols).order_by(Document.id)
-    names = columns(versions)
+    names = columns(versions, analysis)
     for row in session.execute(stmt.execution_options(yield_per=batch)):
         yield {name: _plain(value) for name, value in zip(names, row, strict=True)}
 
@@ -78,7 +86,7 @@ def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -101,20 +109,22 @@ def csv_lines(rows: Iterable[dict[str, Any]], names: tuple[str, ...]) -> Iterato
         yield flush()
 
 
-def export_lines(session: Session, fmt: Format, versions: bool = False) -> Iterator[str]:
+def export_lines(session: Session, fmt: Format, versions: bool = False, analysis: bool = False) -> Iterator[str]:
     """The whole export as a stream of text chunks."""
-    rows = iter_rows(session, versions)
+    rows = iter_rows(session, versions, analysis=analysis)
     if fmt == "jsonl":
         return jsonl_lines(rows)
     if fmt == "csv":
-        return csv_lines(rows, columns(versions))
+        return csv_lines(rows, columns(versions, analysis))
     raise ValueError(f"unknown export format {fmt!r} (use {' or '.join(FORMATS)})")
 
 
-def write_export(session: Session, out: TextIO, fmt: Format, versions: bool = False) -> int:
+def write_export(
+    session: Session, out: TextIO, fmt: Format, versions: bool = False, analysis: bool = False
+) -> int:
     """Write an export to ``out``; returns the number of rows written."""
     written = -1 if fmt == "csv" else 0  # the CSV header is not a row
-    for chunk in export_lines(session, fmt, versions):
+    for chunk in export_lines(session, fmt, versions, analysis):
         out.write(chunk)
         written += 1
     return max(written, 0)
@@ -135,6 +145,8 @@ def _typed(name: str, cell: str) -> Any:
         return float(cell)
     if name in _LISTS:
         return json.loads(cell) if cell else []
+    if name in _OBJECTS:
+        return json.loads(cell) if cell else None
     return cell
 
 

@@ -119,6 +119,9 @@ class Document(Base):
     publish_date: Mapped[date | None] = mapped_column(Date, default=None)
     effective_date: Mapped[date | None] = mapped_column(Date, default=None)
     expiry_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # The planning period's years (2019–2023): a plan lapses at the end of its period (storage.validity).
+    period_start: Mapped[int | None] = mapped_column(Integer, default=None)
+    period_end: Mapped[int | None] = mapped_column(Integer, default=None)
     status: Mapped[str] = mapped_column(String(20), default="active")
     missing_count: Mapped[int] = mapped_column(Integer, default=0)
     # The crawl that last counted this document missing: a redelivered inventory counts once.
@@ -155,6 +158,54 @@ class DocumentVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class DocumentKey(Base):
+    """A key a citation can name this document by: its 文号 or its title (own or covering notice).
+
+    Written with each version, so a citation stored earlier resolves when the document it names arrives.
+    """
+
+    __tablename__ = "document_keys"
+    __table_args__ = (UniqueConstraint("document_id", "kind", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "文号" | "title"
+    key: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class DocumentRelation(Base):
+    """A relation between two documents, read from both sides (``storage.relations``).
+
+    ``from_document`` is the borrower (``borrows``), the citing document (``cites``) or the later plan
+    (``succeeds``); ``to_document`` is the source, the cited document (None while it is not stored) or the
+    predecessor. ``key`` tells the relations of one kind and one document apart.
+    """
+
+    __tablename__ = "document_relations"
+    __table_args__ = (UniqueConstraint("kind", "from_document_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    to_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None, index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    # cites: "文号" or "title" once resolved; borrows: "text"; succeeds: "region"
+    method: Mapped[str] = mapped_column(String(20), default="")
+    # borrows: share of the borrower's text found in the source, and of the source's text in the borrower
+    share: Mapped[float | None] = mapped_column(Float, default=None)
+    reverse_share: Mapped[float | None] = mapped_column(Float, default=None)
+    # borrows: False when neither side's date tells which came first (the pair is then ordered by key)
+    directed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # succeeds: how alike the two plans are (genre, title, topics)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    # cites: what the citing text printed, and the keys it resolves by
+    cited_title: Mapped[str | None] = mapped_column(Text, default=None)
+    cited_doc_number: Mapped[str | None] = mapped_column(String(120), default=None)
+    number_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
+    title_key: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
+    # borrows: aligned passages; succeeds: target changes and topics
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Change(Base):

@@ -32,11 +32,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     column,
     func,
     literal_column,
-    or_,
     select,
     table,
     text,
@@ -46,6 +44,7 @@ from sqlalchemy.orm import Session
 from core.errors import SearchError
 from storage.models import Document, DocumentVersion
 from storage.search_index import PG_TABLE, SQLITE_TABLE, dialect_of, query_terms, searchable
+from storage.validity import in_force_condition
 from zhtext.docnumbers import normalize_doc_number
 from zhtext.normalize import matching_form, squash
 from zhtext.regions import lookup
@@ -163,10 +162,8 @@ def _filters(query: SearchQuery, dialect: str) -> list[ColumnElement[bool]]:
     if query.issued_to:
         conditions.append(issued <= query.issued_to)
     if query.in_force:
-        # In force: started (effective date, else issue/publish date) on or before the day, and not expired.
-        start = func.coalesce(Document.effective_date, Document.issue_date, Document.publish_date)
-        conditions.append(and_(start <= query.in_force,
-                               or_(Document.expiry_date.is_(None), Document.expiry_date >= query.in_force)))
+        # Started, not expired, within its planning period, not superseded: one rule (storage.validity).
+        conditions.append(in_force_condition(query.in_force))
     return conditions
 
 

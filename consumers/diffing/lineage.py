@@ -195,6 +195,9 @@ class LineageIndex:
                 hits[int(str(key).split(":", 1)[0])] += 1
         return [doc_id for doc_id, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))]
 
+    def sketch(self, doc_id: int) -> Sketch | None:
+        return self._sketches.get(doc_id)
+
     def find_borrowings(
         self, doc_id: int | None, text: str, region_code: str | None, max_passages: int = MAX_PASSAGES
     ) -> list[Borrowing]:
@@ -206,20 +209,56 @@ class LineageIndex:
         for other in self.candidates(text):
             if other == doc_id:
                 continue
-            mask = query.covered(self._sketches[other].passage_hashes)
-            share = float(mask.sum()) / len(query.canonical)
-            if share < self._min_share:
-                continue
             other_region = region_of(self._meta[other])
+            borrowing = _borrowing(query, other, self._sketches[other], max_passages)
+            if borrowing.share < self._min_share:
+                continue
             found.append(
                 Borrowing(
                     document_id=other,
-                    share=round(share, 4),
-                    paragraph_share=round(query.paragraph_share(mask), 4),
-                    passages=query.passages(mask, max_passages),
+                    share=borrowing.share,
+                    paragraph_share=borrowing.paragraph_share,
+                    passages=borrowing.passages,
                     same_region=region_code is not None and other_region == region_code,
                     region_code=other_region,
                 )
             )
         found.sort(key=lambda b: (-b.share, b.document_id))
         return found
+
+
+def _borrowing(query: _Query, other_id: int, other: Sketch, max_passages: int) -> Borrowing:
+    mask = query.covered(other.passage_hashes)
+    share = float(mask.sum()) / len(query.canonical) if query.canonical else 0.0
+    return Borrowing(
+        document_id=other_id,
+        share=round(share, 4),
+        paragraph_share=round(query.paragraph_share(mask), 4) if query.canonical else 0.0,
+        passages=query.passages(mask, max_passages) if share else (),
+        same_region=False,
+        region_code=None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedText:
+    """Text two documents share, measured from each side: ``a_in_b`` is the share of a's text found
+    verbatim in b, with a's passages; ``b_in_a`` the reverse. Exact, so the same whichever arrived first."""
+
+    a_in_b: Borrowing
+    b_in_a: Borrowing
+
+    @property
+    def largest(self) -> float:
+        return max(self.a_in_b.share, self.b_in_a.share)
+
+
+def shared_text(
+    a_id: int, a_text: str, a_sketch: Sketch, b_id: int, b_text: str, b_sketch: Sketch,
+    max_passages: int = MAX_PASSAGES,
+) -> SharedText:
+    """Both directions of text reuse between two documents (each text against the other's sketch)."""
+    return SharedText(
+        a_in_b=_borrowing(_Query.of(a_text), b_id, b_sketch, max_passages),
+        b_in_a=_borrowing(_Query.of(b_text), a_id, a_sketch, max_passages),
+    )

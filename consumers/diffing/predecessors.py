@@ -135,6 +135,17 @@ def is_earlier(candidate: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return old_date is not None and new_date is not None and old_date < new_date
 
 
+def topic_similarity(old: Sequence[str], new: Sequence[str]) -> float:
+    """Overlap coefficient |A∩B| / min(|A|, |B|) of two plans' topics.
+
+    Not Jaccard: a focused follow-up plan (若干措施 on 大模型 and 算力) names fewer topics than the broad
+    plan it follows, and Jaccard would count the broad plan's extra topics against it — the demo's
+    南沙 measures scored 0.344 against their predecessor for that reason alone.
+    """
+    a, b = set(old), set(new)
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 def genre_score(candidate: Mapping[str, Any], new: Mapping[str, Any]) -> float:
     old_type, new_type = candidate.get("doc_type"), new.get("doc_type")
     if old_type and old_type == new_type:
@@ -208,8 +219,7 @@ def find_predecessors(
         if genre == 0.0:
             continue
         old_topics = _topics(row)
-        union = set(old_topics) | set(new_topics)
-        topic_overlap = len(set(old_topics) & set(new_topics)) / len(union) if union else 0.0
+        topic_overlap = topic_similarity(old_topics, new_topics)
         title_sim = dice(_title_key(str(row.get("title") or "")), new_title)
         score = 0.5 * title_sim + 0.3 * genre + 0.2 * topic_overlap
         if score < min_score:

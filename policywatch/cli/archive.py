@@ -178,9 +178,10 @@ def versions(obj: Context, document_id: int, as_json: bool) -> None:
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--versions", "with_versions", is_flag=True, help="One row per version, with its text.")
+@click.option("--analysis", is_flag=True, help="Add the analysis (outline, targets, citations …) as a JSON column.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 @click.pass_obj
-def export(obj: Context, fmt: str, with_versions: bool, output: Path | None) -> None:
+def export(obj: Context, fmt: str, with_versions: bool, analysis: bool, output: Path | None) -> None:
     """Export every document (metadata and latest version id), streamed, as JSON Lines or CSV."""
     from storage.db import session_factory
     from storage.export import write_export
@@ -188,9 +189,9 @@ def export(obj: Context, fmt: str, with_versions: bool, output: Path | None) -> 
     engine = _archive(obj)
     with session_factory(engine)() as session:
         if output is None:
-            write_export(session, sys.stdout, fmt, with_versions)  # type: ignore[arg-type]
+            write_export(session, sys.stdout, fmt, with_versions, analysis)  # type: ignore[arg-type]
         else:
             with output.open("w", encoding="utf-8", newline="") as out:
-                rows = write_export(session, out, fmt, with_versions)  # type: ignore[arg-type]
+                rows = write_export(session, out, fmt, with_versions, analysis)  # type: ignore[arg-type]
             click.echo(f"{rows} rows written to {output}", err=True)
     engine.dispose()

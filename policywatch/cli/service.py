@@ -33,8 +33,9 @@ def status(obj: Context, as_json: bool) -> None:
 
 @click.command()
 @click.option("--keep", is_flag=True, help="Keep the demo's var folder afterwards.")
+@click.option("--serve", is_flag=True, help="Keep the archive's web application up on the demo's data until Ctrl-C.")
 @click.pass_obj
-def demo(obj: Context, keep: bool) -> None:
+def demo(obj: Context, keep: bool, serve: bool) -> None:
     """Run the whole flow offline against the simulated government sites."""
     from policywatch.demo import run_demo
 
@@ -42,7 +43,7 @@ def demo(obj: Context, keep: bool) -> None:
     if settings.logging.level in ("DEBUG", "INFO"):
         # the demo's own output is the point; keep the pipeline's log to warnings
         configure_logging(settings.logging.model_copy(update={"level": "WARNING"}))
-    ok = run_demo(settings, keep=keep, out=sys.stdout)
+    ok = run_demo(settings, keep=keep, out=sys.stdout, serve=serve)
     if not ok:
         raise click.ClickException("the demo's checks failed (see above)")
 

@@ -1,12 +1,16 @@
 """The web application: one router per concern, assembled by ``create_app``; served by ``WebServer``.
 
-- ``health``       /healthz, /readyz, /metrics
-- ``archive_api``  the archive's JSON endpoints under /api
+- ``health``        /healthz, /readyz, /metrics
+- ``api_v1``        the archive's REST API under /api/v1 (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)
+- ``archive_api``   the first JSON endpoints under /api (kept for existing clients)
 - ``deliveries_api`` alert deliveries under /api/deliveries: list, re-send failed ones
-- ``pages``        the archive's HTML pages (the links in alerts land here)
-- ``params``       validated request parameters (bounded ids, limits, offsets)
-- ``context``      what routes get from the application (session factory, metrics, health)
-- ``server``       uvicorn in a background thread
+- ``pages``         pages about one document (the links in alerts land here)
+- ``browse_pages``  home, search, region plans, targets, citations of a 文号
+- ``errors``        one error body for the API, one error page for the pages
+- ``templating``    Jinja2 (autoescaped), the pages' Content-Security-Policy
+- ``params``        validated request parameters (bounded ids, limits, offsets)
+- ``context``       what routes get from the application (session factory, metrics, health, archive settings)
+- ``server``        uvicorn in a background thread
 """
 
 from __future__ import annotations
@@ -15,14 +19,22 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.gzip import GZipMiddleware
 
+from core.captures import CaptureConfig
 from core.metrics import Metrics
-from policywatch.web import archive_api, deliveries_api, health, pages
+from policywatch.web import api_v1, archive_api, browse_pages, deliveries_api, health, pages
 from policywatch.web.context import WebContext
+from policywatch.web.errors import install_error_handlers
 from policywatch.web.server import WebServer
+from policywatch.web.templating import STATIC
+from storage.validity import DEFAULT_EXPIRING_DAYS
 
-ROUTERS = (health.router, archive_api.router, deliveries_api.router, pages.router)
+ROUTERS = (
+    health.router, api_v1.router, archive_api.router, deliveries_api.router, browse_pages.router, pages.router
+)
 
 
 def create_app(
@@ -30,12 +42,26 @@ def create_app(
     metrics: Metrics,
     health_checks: Callable[[], dict[str, Any]],
     readiness_checks: Callable[[], dict[str, Any]] = dict,
+    *,
+    captures: CaptureConfig | None = None,
+    expiring_days: int = DEFAULT_EXPIRING_DAYS,
 ) -> FastAPI:
-    """The application on a session factory, with the daemon's metrics, health and readiness checks."""
-    app = FastAPI(title="policywatch", docs_url=None, redoc_url=None)
-    app.state.context = WebContext(
-        factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks
+    """The application on a session factory, with the daemon's metrics, health and readiness checks;
+    ``captures`` enables replay of the captured pages, ``expiring_days`` is when a document counts as
+    即将失效 (expiring)."""
+    app = FastAPI(
+        title="policywatch archive", version="1",
+        description="The archive of Chinese government AI policy documents: documents with their analysis, "
+                    "versions, diffs, lineage, citations, region plans, targets, search and exports.",
+        openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
     )
+    app.state.context = WebContext(
+        factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks,
+        captures=captures, expiring_days=expiring_days,
+    )
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,5 +1,6 @@
-"""What every route gets from the application that serves it: the session factory, the metrics and the
-daemon's health and readiness checks — handed over once in ``create_app``, read through one dependency."""
+"""What every route gets from the application that serves it: the session factory, the metrics, the
+daemon's health and readiness checks and the archive's settings — handed over once in ``create_app``,
+read through one dependency."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.captures import CaptureConfig
 from core.metrics import Metrics
+from storage.validity import DEFAULT_EXPIRING_DAYS
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,11 @@ class WebContext:
     factory: sessionmaker[Session]
     metrics: Metrics
     health: Callable[[], dict[str, Any]]
-    readiness: Callable[[], dict[str, Any]]
+    readiness: Callable[[], dict[str, Any]] = dict
+    # Where the WARC captures are (replay); None when the application serves no captures.
+    captures: CaptureConfig | None = None
+    # A document ending within this many days is 即将失效 (expiring).
+    expiring_days: int = DEFAULT_EXPIRING_DAYS
 
 
 def web_context(request: Request) -> WebContext:

@@ -21,4 +21,5 @@ def test_demo_command_prints_alerts_per_subscriber_and_passes_its_checks(tmp_pat
     assert "300亿元→500亿元" in out
     assert out.count("[ok]") == 4 and "[FAIL]" not in out
     assert "=== 汇总 Summary ===" in out
+    assert "=== 档案链接 Archive links ===" in out and "/documents/1  " in out and "/search?q=" in out
     assert not (tmp_path / "var" / "demo").exists()  # cleaned up unless --keep
