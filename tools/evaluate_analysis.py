@@ -6,7 +6,8 @@ visible facts, and composed cases (GBK bytes, garbled 文号, joint issuers, a n
 Traditional script, an unrelated notice, a GBK HTML page) that the engine was developed on; *blind* —
 composed cases whose gold was written before the engine first saw them (the held-out estimate); *blind2* — a
 second, independent blind round by another author in another style (mostly full HTML pages of varied templates). Strings are
-compared after light normalisation (NFKC, OpenCC t2s, whitespace removed, 〔〕≡[], —≡-≡~). A gold key that is
+compared after light normalisation (NFKC, OpenCC t2s, whitespace removed, 〔〕≡[], —≡-≡~, bracketed pinyin
+glosses dropped, as ../shared/labeled/README.md prescribes for the re-post sites that print them). A gold key that is
 absent is not scored. For a field, TP = correct non-null prediction, FP = a wrong non-null prediction,
 FN = a gold value missed; accuracy also counts correct nulls. List fields (issuers, citations, targets)
 are scored item by item.
@@ -26,7 +27,7 @@ from consumers.analysis import Analysis, analyze, analyze_path
 from consumers.analysis.dates import parse_date
 from consumers.analysis.page import extract_page
 from zhtext.decoding import decode_bytes
-from zhtext.normalize import squash
+from zhtext.normalize import squash, strip_pinyin_glosses
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "analysis"
 SCALARS = ("title", "notice_title", "doc_number", "issue_date", "publish_date", "effective_date", "expiry_date",
@@ -114,7 +115,7 @@ def _key(value: object) -> str:
         return json.dumps({k: value[k] for k in sorted(value)}, sort_keys=True)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return squash(str(value)).translate(str.maketrans("", "", "“”\"'‘’")).lower()
+    return squash(strip_pinyin_glosses(str(value))).translate(str.maketrans("", "", "“”\"'‘’")).lower()
 
 
 def _target_keys(targets: list[dict[str, object]]) -> list[str]:

@@ -2,7 +2,7 @@
 different from the fixture that revealed the gap, so the rule is checked rather than the fixture."""
 
 from consumers.analysis import analyze
-from consumers.analysis.metadata import doc_type_of
+from consumers.analysis.heading import doc_type_of
 from consumers.analysis.outline import attachments
 
 

@@ -1,0 +1,267 @@
+"""The document's heading: its own title, the title of the covering notice (关于印发《…》的通知) that
+issues it, and the genre that title ends with.
+
+Headers are read line by line and in joins of up to three lines (titles are printed over several lines);
+a covering notice fixes the policy title inside it, which is then looked up where it is printed alone so the
+title keeps its printed form (issuer prefix, period, quotes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from zhtext.normalize import squash
+from zhtext.region_names import region_at_start
+
+from .issuers import ORG_SUFFIX, is_org, org_line_tokens
+from .text import Doc
+
+GENRES = ("行动计划", "行动方案", "实施意见", "实施方案", "若干措施", "政策措施", "指导意见", "意见", "规划",
+          "纲要", "计划", "方案", "措施", "紧急通知", "通知", "实施办法", "办法", "决定", "决议", "函", "细则",
+          "规定", "条例", "指南", "指引", "批复", "公告", "通告", "要点", "清单", "解读", "报告", "政策",
+          # title endings of other genres (→ 其他) that a 印发 notice covers just the same
+          "预案", "规则", "制度", "导则", "规程", "目录", "名录")
+_GENRE_END = re.compile(r"(?:" + "|".join(GENRES) + r")(?:\s*[(（][^()（）]{0,20}[)）])?$")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?]")
+
+
+def ends_with_genre(text: str) -> bool:
+    """True when ``text`` ends like a document title (…的通知, …行动方案, …办法（试行）)."""
+    return bool(_GENRE_END.search(text.strip()))
+
+
+_NOTICE = re.compile(
+    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)?\s*"
+    r"关于(?P<verb>印发|转发|颁布|颁发|发布|公布|下发|批转)?(?P<x>.+?)的(?:通知|决定)$"
+)
+_FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…意见的通知 / 长春市人民政府办公厅印发…计划的通知
+    r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)\s*(?P<verb>转发|批转|印发)"
+    r"(?P<x>[^《》]{4,}?|《[^》]{4,}》)的通知$"
+)
+_NOTICE_SEARCH = re.compile(
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)《(?P<x>[^》]{{2,100}})》的通知"
+)
+_ISSUED_X = re.compile(r"(?:现将|现把|将)?《(?P<x>[^》]{2,120})》(?:已经|经|业经|印发|已|现印发|现予印发)")
+_NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
+
+_NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+
+
+def _candidate_strings(doc: Doc, limit: int, max_join: int = 3) -> list[tuple[int, int, int, str]]:
+    """(line index, start, end, joined text) for single header lines and joins of up to 3 lines."""
+    spans = [(s, e) for s, e in doc.line_spans if s < limit and doc.m[s:e].strip()]
+    out = []
+    for i in range(len(spans)):
+        parts: list[str] = []
+        for k in range(max_join):
+            if i + k >= len(spans):
+                break
+            parts.append(doc.m[spans[i + k][0]:spans[i + k][1]].strip())
+            out.append((i, spans[i][0], spans[i + k][1], "".join(parts) if k else parts[0]))
+    return out
+
+
+def _strip_wrapping(text: str) -> str:
+    text = text.strip().rstrip("。.")
+    if text.startswith("《") and text.endswith("》"):
+        text = text[1:-1]
+    return text.strip()
+
+
+def _looks_like_notice(match: re.Match[str]) -> bool:
+    x = match["x"]
+    if match["verb"] is None and not re.fullmatch(r"\s*《[^《》]+》\s*", x):
+        # without 印发/转发 only 关于《X》的通知 covers X; 关于公开征求《X》意见的通知 or 关于做好《X》实施工作的
+        # 通知 is a notice in its own right that cites X
+        return False
+    if match["issuer"] and not all(is_org(t) for t in match["issuer"].split()):
+        return False
+    return bool(_GENRE_END.search(_strip_wrapping(x)) or "《" in x)
+
+
+def _x_of_notice(x: str) -> str:
+    x = x.strip()
+    if "《" in x and "》" in x:  # 转发省发展改革委《…》 / 印发《A》和《B》: the first title in 书名号
+        x = x[x.index("《"):]
+        depth, out = 0, []
+        for ch in x[1:]:
+            if ch == "》" and depth == 0:
+                break
+            depth += {"《": 1, "》": -1}.get(ch, 0)
+            out.append(ch)
+        return "".join(out).strip()
+    return x
+
+
+def _match_notice(text: str) -> tuple[str, str] | None:
+    """(issuer part, policy title) when ``text`` is a covering notice's title."""
+    match = _NOTICE.match(text)
+    if match and _looks_like_notice(match):
+        return (match["issuer"] or "").strip(), _x_of_notice(match["x"])
+    match = _FORWARD.match(text)
+    if match and all(is_org(t) for t in match["issuer"].split()):
+        x = _strip_wrapping(match["x"])
+        if _GENRE_END.search(x):
+            return match["issuer"].strip(), x
+    return None
+
+
+def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str, str] | None:
+    """(notice title as printed, its issuer part, the policy title inside it)."""
+    best: tuple[int, int, int, str] | None = None
+    for cand in _candidate_strings(doc, limit):
+        lines = [ln.strip() for ln in doc.m[cand[1]:cand[2]].split("\n") if ln.strip()]
+        if any("关于" not in ln and org_line_tokens(ln) is None for ln in lines[:-1]
+               if "关于" not in "".join(lines[: lines.index(ln) + 1])):
+            continue  # lines joined in front of the notice must be issuer names
+        if _match_notice(_strip_wrapping(cand[3])) and (
+                best is None or cand[0] < best[0] or (cand[0] == best[0] and cand[2] > best[2])):
+            best = cand
+        if best is not None and cand[0] > best[0]:
+            break
+    if best is not None:
+        text = doc.cut(best[1], best[2])
+        lead = len(doc.m[best[1]:best[2]]) - len(doc.m[best[1]:best[2]].lstrip())
+        printed = _strip_wrapping(re.sub(r"\n\s*", "", text[lead:] if lead else text))
+        found = _match_notice(_strip_wrapping(re.sub(r"\n\s*", "", doc.m[best[1]:best[2]])))
+        if found:
+            return printed, found[0], found[1]
+    title_field = _strip_wrapping(fields.get("title", ""))
+    found = _match_notice(title_field) if title_field else None
+    if found:
+        return title_field, found[0], found[1]
+    search = _NOTICE_SEARCH.search(doc.m[:limit])
+    if search:
+        printed = doc.cut(search.start(), search.end())
+        return printed, search["issuer"] or "", search["x"]
+    return None
+
+
+def _title_like(text: str) -> bool:
+    text = text.strip()
+    return (7 <= len(text) <= 100 and not _SENTENCE_PUNCT.search(text) and not text.startswith("各")
+            and not _NAV.search(text)
+            and ":" not in text and "：" not in text and bool(_GENRE_END.search(text)))
+
+
+def _printed_title(doc: Doc, x: str, limit: int) -> str | None:
+    """The title line(s) as printed for policy title ``x`` (adds an issuer prefix, drops quote changes)."""
+    key = squash(x).translate(_QUOTES)
+    if not key:
+        return None
+    for _i, start, end, text in _candidate_strings(doc, limit + 400):
+        cand = squash(text).translate(_QUOTES)
+        prefix = cand[: len(cand) - len(key)]
+        if cand.startswith(key) and re.fullmatch(r"\((?:19|20)\d{2}[-至](?:19|20)\d{2}年?\)", cand[len(key):]):
+            # the notice names the plan without its period; the title line prints it
+            printed = re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+            return _strip_wrapping(printed)
+        if cand == key or (cand.endswith(key) and len(prefix) <= 16 and not cand.startswith("关于")
+                           and (is_org(prefix) or _is_region_name(prefix))):
+            printed = re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+            return _strip_wrapping(printed)
+    return None
+
+
+def _loose(text: str) -> str:
+    """Comparison form that ignores 的 and quotes: notice titles drop 的 (转发…关于加快…实施意见的通知)."""
+    return squash(text).translate(_QUOTES).replace("的", "")
+
+
+def _forwarded_heading(doc: Doc, x: str, limit: int) -> str | None:
+    """A forwarded document (转发 X部门关于…意见的通知) printed under its own heading line (关于…的意见, the
+    department on the next line): that heading is its title as printed, not the notice's paraphrase."""
+    head, sep, rest = x.partition("关于")
+    if not sep or not head or not is_org(head.strip()):
+        return None
+    key = _loose(sep + rest)
+    for start, end in doc.line_spans:
+        if start > limit + 400:
+            break
+        line = doc.m[start:end].strip()
+        if line.startswith("关于") and _loose(line) == key:
+            lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+            return _strip_wrapping(doc.cut(start + lead, start + lead + len(line)))
+    return None
+
+
+def _issuer_line_above(doc: Doc, start: int) -> int:
+    """Start of the issuer line printed above a headline's 关于… line (中共X区委 X区人民政府 / 关于…的意见),
+    so the standalone document's title keeps its issuer prefix; ``start`` when there is none."""
+    above = [(s, e) for s, e in doc.line_spans if e < start and doc.m[s:e].strip()]
+    if above and org_line_tokens(doc.m[above[-1][0]:above[-1][1]]):
+        s, e = above[-1]
+        return s + len(doc.m[s:e]) - len(doc.m[s:e].lstrip())
+    return start
+
+
+def _is_region_name(text: str) -> bool:
+    found = region_at_start(text)
+    return found is not None and found[1] == len(text)
+
+
+_INLINE_TITLE = re.compile(
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于[^，,。；;:：\s]{{2,80}}?"
+    r"(?:" + "|".join(GENRES) + r")(?=\s|$)"
+)
+
+
+_TRAILING_NUMBER = re.compile(r"\s*[(（]\s*[\u4e00-\u9fffA-Za-z]{1,14}\s*[〔\[［(（?]?\s*(?:19|20)\d{2}\s*[〕\]］)）?]?"
+                              r"\s*\d{1,5}\s*[号號]\s*[)）]\s*$")
+
+
+def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
+    """The policy's own title; a 文号 printed in parentheses after it on the same line is not part of it."""
+    title = _find_title(doc, limit, notice, fields)
+    return _TRAILING_NUMBER.sub("", title) if title else title
+
+
+def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
+    x: str | None = None
+    if notice:
+        x = notice[2]
+    if x is None:
+        match = _ISSUED_X.search(doc.m[:limit]) or _NEWS_X.search(doc.m[:limit])
+        if match:
+            x = match["x"]
+    if x is None and fields.get("title"):
+        x = fields["title"]
+    if x is None:
+        for _i, start, end, text in _candidate_strings(doc, limit, max_join=3):
+            if _title_like(text) and not org_line_tokens(text):
+                start = _issuer_line_above(doc, start) if text.startswith("关于") else start
+                return re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
+        # a header flattened into one line (PDF dumps): "… 国务院办公厅 关于…的通知 国办发〔…〕号 各省…"
+        inline = _INLINE_TITLE.search(doc.m[:600])
+        if inline and (inline["issuer"] is None or is_org(inline["issuer"])):
+            return doc.cut(inline.start(), inline.end()).strip()
+        return None
+    printed = _forwarded_heading(doc, x, limit) or _printed_title(doc, x, limit)
+    if printed:
+        return printed
+    # cut x from the original when it occurs verbatim in the matching form
+    pos = doc.m.find(x)
+    return doc.cut(pos, pos + len(x)) if pos >= 0 else x
+
+
+
+# The genres of the labeling convention, longest first; a title ending in anything else is 其他 — the
+# convention matches the end of the title (指导意见 → 意见, 实施办法 → 办法, 紧急通知 → 通知), so 工作方案,
+# 实施细则, 工作计划 or a bare 方案 / 计划 are not promoted to a listed genre. 若干政策 is the one synonym
+# kept (→ 政策措施, as labeled in composed/c10).
+_GENRE_ENDINGS = (("规划纲要", "规划"), ("行动计划", "行动计划"), ("行动方案", "行动方案"), ("实施意见", "实施意见"),
+                  ("实施方案", "实施方案"), ("若干措施", "若干措施"), ("政策措施", "政策措施"), ("若干政策", "政策措施"),
+                  ("意见", "意见"),
+                  ("规划", "规划"), ("通知", "通知"), ("办法", "办法"), ("决定", "决定"))
+
+
+def doc_type_of(title: str | None) -> str | None:
+    """The genre named at the end of the policy's own title (a trailing period in parentheses ignored)."""
+    if not title:
+        return None
+    core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", squash(title).translate(_QUOTES)).rstrip("》")
+    for ending, genre in _GENRE_ENDINGS:
+        if core.endswith(ending):
+            return genre
+    return "其他"
