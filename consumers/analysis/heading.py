@@ -38,14 +38,43 @@ _FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…
     r"^(?P<issuer>[^\s，,。：:；;|<>]{2,40}?(?:\s+[^\s，,。：:；;|<>]{2,40}?)*)\s*(?P<verb>转发|批转|印发)"
     r"(?P<x>[^《》]{4,}?|《[^》]{4,}》)的通知$"
 )
-_NOTICE_SEARCH = re.compile(
-    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)《(?P<x>[^》]{{2,100}})》的通知"
+_NOTICE_SEARCH = re.compile(  # inside a flattened line; 转发区科委制订的《…》: the drafter may come between
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)[^《》，,。；;\s]{{0,20}}?"
+    r"《(?P<x>[^》]{2,100})》的通知"
 )
-_ISSUED_X = re.compile(r"(?:现将|现把|将)?《(?P<x>[^》]{2,120})》(?:已经|经|业经|印发|已|现印发|现予印发)")
+# the document(s) a notice issues: 《A》已经…审议通过 / 现将《A》印发 / 制定了《A》。现印发给你们 / 《A》《B》已经…
+_ISSUED_X = re.compile(r"(?:现将|现把|将)?(?P<xs>(?:《[^》]{2,120}》\s*[、和及与]?\s*){1,4})"
+                       r"(?:已经|经|业经|印发|已|(?:[。，,]\s*)?现(?:予以?)?印发|(?:[。，,]\s*)?现转发)")
+# a consultation on a draft: 关于对《X》征求意见的函 / 关于公开征求《X》意见的通知 (covers X only when X is printed)
+_CONSULTATION = re.compile(r"^(?P<issuer>[^\s，,。：:；;]{2,40}?)?\s*关于(?:对)?(?:公开)?(?:征求)?《(?P<x>[^》]{4,120})》"
+                           r"(?:公开)?(?:征求)?意见的(?:函|通知|公告)$")
+_DRAFT_MARK = re.compile(r"\s*[(（][^()（）]*(?:征求意见稿|草案|送审稿|讨论稿)[^()（）]*[)）]\s*$")
+# 转发市交通运输委市公安局拟定的X: the drafting departments are not part of the forwarded title
+_DRAFTED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{ORG_SUFFIX}(?:拟定|制订|制定|起草|编制|修订|研究制定)的")
 _NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
 
 _NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+_NOT_A_HEADING = re.compile(r"[。；;！？!?]|\.\.\.|…|://|\.cn/|\.com|·")
+_DOC_NO_IN_LINE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号")
+_DATE_OR_REMARK = re.compile(r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[(（])")
+_SITE_NAME = re.compile(r"(?:网|网站|门户|客户端|公众号|频道|专栏|政策库|数据库|详情)$")
+
+
+def heading_key(text: str) -> str:
+    """Comparison form of a title as printed in different places: no quotes, 〈〉 ≡ 《》 (a title nested in a
+    notice title), and a period with or without 年 ((2025-2027) ≡ (2025—2027年))."""
+    key = squash(text).translate(_QUOTES).replace("〈", "《").replace("〉", "》")
+    return re.sub(r"\(((?:19|20)\d{2})-((?:19|20)\d{2})年\)", r"(\1-\2)", key)
+
+
+def _heading_head_ok(line: str) -> bool:
+    """Whether ``line`` can open a title printed over several lines: not a date, a (此件…) remark, a line
+    holding a 文号 (a re-post headline 文号《标题》), a site or column name, or a short label (政策详情)."""
+    line = line.strip()
+    if _DATE_OR_REMARK.match(line) or _DOC_NO_IN_LINE.search(line) or _SITE_NAME.search(line):
+        return False
+    return len(line) > 4 or org_line_tokens(line) is not None or _is_region_name(line)
 
 
 def _candidate_strings(doc: Doc, limit: int, max_join: int = 3) -> list[tuple[int, int, int, str]]:
@@ -115,6 +144,8 @@ def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str,
         if any("关于" not in ln and org_line_tokens(ln) is None for ln in lines[:-1]
                if "关于" not in "".join(lines[: lines.index(ln) + 1])):
             continue  # lines joined in front of the notice must be issuer names
+        if _NOT_A_HEADING.search(_strip_wrapping(cand[3])) or any(_match_notice(_strip_wrapping(ln)) for ln in lines[:-1]):
+            continue  # a search snippet, or a headline that repeats the notice printed again below it
         if _match_notice(_strip_wrapping(cand[3])) and (
                 best is None or cand[0] < best[0] or (cand[0] == best[0] and cand[2] > best[2])):
             best = cand
@@ -131,10 +162,36 @@ def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str,
     found = _match_notice(title_field) if title_field else None
     if found:
         return title_field, found[0], found[1]
-    search = _NOTICE_SEARCH.search(doc.m[:limit])
+    found_consultation = _consultation(doc, limit)
+    if found_consultation:
+        return found_consultation
+    searches = list(_NOTICE_SEARCH.finditer(doc.m[:limit]))
+    search = next((m for m in searches if m["issuer"] and is_org(m["issuer"])), searches[0] if searches else None)
     if search:
-        printed = doc.cut(search.start(), search.end())
-        return printed, search["issuer"] or "", search["x"]
+        return doc.cut(search.start(), search.end()), search["issuer"] or "", search["x"]
+    return None
+
+
+def _consultation(doc: Doc, limit: int) -> tuple[str, str, str] | None:
+    """A letter asking for comments on a draft covers the draft when the draft itself follows (its title
+    printed as a line of its own further down); a consultation notice without the draft is the document."""
+    for start, end in doc.line_spans:
+        if start > limit:
+            break
+        line = _strip_wrapping(doc.m[start:end])
+        match = _CONSULTATION.match(line)
+        if not match or (match["issuer"] and not is_org(match["issuer"])):
+            continue
+        draft = _DRAFT_MARK.sub("", match["x"])
+        core = heading_key(re.sub(r"[(（][^()（）]*[)）]", "", draft))
+        for s2, e2 in doc.line_spans:
+            if s2 <= end or s2 > limit + 2000:
+                continue
+            other = doc.m[s2:e2].strip()
+            if not other.startswith("附件") and heading_key(re.sub(r"[(（][^()（）]*[)）]?", "", other)) == core:
+                lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+                printed = _strip_wrapping(doc.cut(start + lead, end))
+                return printed, (match["issuer"] or "").strip(), draft
     return None
 
 
@@ -147,11 +204,11 @@ def _title_like(text: str) -> bool:
 
 def _printed_title(doc: Doc, x: str, limit: int) -> str | None:
     """The title line(s) as printed for policy title ``x`` (adds an issuer prefix, drops quote changes)."""
-    key = squash(x).translate(_QUOTES)
+    key = heading_key(x)
     if not key:
         return None
     for _i, start, end, text in _candidate_strings(doc, limit + 400):
-        cand = squash(text).translate(_QUOTES)
+        cand = heading_key(text)
         prefix = cand[: len(cand) - len(key)]
         if cand.startswith(key) and re.fullmatch(r"\((?:19|20)\d{2}[-至](?:19|20)\d{2}年?\)", cand[len(key):]):
             # the notice names the plan without its period; the title line prints it
@@ -173,8 +230,8 @@ def _forwarded_heading(doc: Doc, x: str, limit: int) -> str | None:
     """A forwarded document (转发 X部门关于…意见的通知) printed under its own heading line (关于…的意见, the
     department on the next line): that heading is its title as printed, not the notice's paraphrase."""
     head, sep, rest = x.partition("关于")
-    if not sep or not head or not is_org(head.strip()):
-        return None
+    if not sep or (head and not is_org(head.strip())):
+        return None  # (a 印发 notice that drops the 的 of 关于…的实施方案 leaves no head: the same lookup)
     key = _loose(sep + rest)
     for start, end in doc.line_spans:
         if start > limit + 400:
@@ -220,16 +277,15 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
 def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
     x: str | None = None
     if notice:
-        x = notice[2]
+        x = _DRAFTED_BY.sub("", notice[2])
     if x is None:
-        match = _ISSUED_X.search(doc.m[:limit]) or _NEWS_X.search(doc.m[:limit])
-        if match:
-            x = match["x"]
+        x = _issued_title(doc, limit)
     if x is None and fields.get("title"):
         x = fields["title"]
     if x is None:
         for _i, start, end, text in _candidate_strings(doc, limit, max_join=3):
-            if _title_like(text) and not org_line_tokens(text):
+            if _title_like(text) and not org_line_tokens(text) and (
+                    "\n" not in doc.m[start:end].strip() or _heading_head_ok(doc.m[start:end].strip().split("\n")[0])):
                 start = _issuer_line_above(doc, start) if text.startswith("关于") else start
                 return re.sub(r"\n\s*", "", doc.cut(start, end)).strip()
         # a header flattened into one line (PDF dumps): "… 国务院办公厅 关于…的通知 国办发〔…〕号 各省…"
@@ -237,13 +293,27 @@ def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, field
         if inline and (inline["issuer"] is None or is_org(inline["issuer"])):
             return doc.cut(inline.start(), inline.end()).strip()
         return None
-    printed = _forwarded_heading(doc, x, limit) or _printed_title(doc, x, limit)
+    # a forwarded department's heading wins over the notice's paraphrase; a bare 关于… title is first looked
+    # up with its issuer line above it
+    lookups = (_printed_title, _forwarded_heading) if x.startswith("关于") else (_forwarded_heading, _printed_title)
+    printed = next((found for lookup in lookups if (found := lookup(doc, x, limit))), None)
     if printed:
         return printed
     # cut x from the original when it occurs verbatim in the matching form
     pos = doc.m.find(x)
     return doc.cut(pos, pos + len(x)) if pos >= 0 else x
 
+
+def _issued_title(doc: Doc, limit: int) -> str | None:
+    """The title a notice without a title line issues (现将《X》印发给你们); of several issued together
+    (《A》《B》已经…审议通过) the one whose text follows — printed as a line of its own — else the first."""
+    match = _ISSUED_X.search(doc.m[:limit]) or _NEWS_X.search(doc.m[:limit])
+    if match is None:
+        return None
+    if "xs" not in match.groupdict():
+        return match["x"]
+    titles = re.findall(r"《([^》]{2,120})》", match["xs"])
+    return next((t for t in titles if _printed_title(doc, t, limit)), titles[0])
 
 
 # The genres of the labeling convention, longest first; a title ending in anything else is 其他 — the

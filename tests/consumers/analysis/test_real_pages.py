@@ -18,3 +18,98 @@ def test_bracketed_pinyin_glosses_are_dropped_but_latin_in_brackets_is_kept():
 def test_letter_spaced_signature_lines_are_closed_up():
     assert clean_text("科 技 部\n中 共 某 市 委   某 市 人 民 政 府") == "科技部\n中共某市委   某市人民政府"
     assert clean_text("一 、总体要求") == "一 、总体要求"
+
+
+def test_repost_headline_with_doc_number_before_the_real_title_is_not_part_of_it():
+    text = ("某政发〔2022〕8号《某某省人民政府关于加快发展智慧农业的实施意见》\n"
+            "某某省人民政府关于加快发展智慧农业的实施意见\n某政发〔2022〕8号\n各市人民政府：\n为推进农业现代化，提出如下意见。\n"
+            "一、总体要求\n")
+    analysis = analyze(text)
+    assert analysis.title == "某某省人民政府关于加快发展智慧农业的实施意见"
+    assert analysis.issuers == ["某某省人民政府"] and analysis.doc_number == "某政发〔2022〕8号"
+
+
+def test_page_labels_dates_and_remarks_above_a_title_are_not_joined_into_it():
+    for above in ("政策库\n政策详情", "2024年3月5日\n(此件公开发布)", "某某市人民政府网"):
+        text = f"{above}\n某某市低空经济发展行动方案(2024-2026年)\n为推动低空经济发展，制定本方案。\n一、主要目标\n"
+        assert analyze(text).title == "某某市低空经济发展行动方案(2024-2026年)", above
+
+
+def test_notice_printed_as_headline_and_again_under_its_issuer_line_is_read_once():
+    notice = "某某市人民政府关于印发某某市数据要素市场化配置改革行动方案的通知"
+    text = (f"{notice}\n某某市人民政府\n关于印发某某市数据要素市场化配置改革行动方案的通知\n某政发〔2024〕5号\n"
+            "各区人民政府：\n现将《某某市数据要素市场化配置改革行动方案》印发给你们。\n某某市人民政府\n2024年4月2日\n"
+            "某某市数据要素市场化配置改革行动方案\n")
+    analysis = analyze(text)
+    assert analysis.notice_title == notice and analysis.title == "某某市数据要素市场化配置改革行动方案"
+
+
+def test_search_snippet_line_is_not_a_notice_title():
+    text = ("某某局关于印发《智能某某 ... - example.gov.cn/zwgk/2017/W... · 实现整体跃升。据预测,\n某数〔2017〕9号\n"
+            "某某局关于印发《某某省智能产业发展规划(2017—2020年)》的通知\n各市(州)人民政府：\n"
+            "《某某省智能产业发展规划(2017—2020年)》已经省人民政府同意，现印发你们。\n某某省某某局\n2017年9月3日\n")
+    analysis = analyze(text)
+    assert analysis.notice_title == "某某局关于印发《某某省智能产业发展规划(2017—2020年)》的通知"
+    assert analysis.title == "某某省智能产业发展规划(2017—2020年)"
+
+
+def test_flattened_page_reads_the_forwarding_notice_with_its_issuer_and_drafter():
+    text = ("关于转发区经委制订的《某某区关于支持数字经济发展的实施意见》的通知 时间:2019-01-04 某府办发〔2018〕12号 "
+            "某某市某某区人民政府办公室 关于转发区经委制订的《某某区关于支持数字经济发展的实施意见》的通知 各街道办事处: "
+            "经区政府同意,现将区经委制订的《某某区关于支持数字经济发展的实施意见》转发给你们,请认真按照执行。 "
+            "2018年12月25日 某某区关于支持数字经济发展的实施意见 为推动数字经济发展,提出如下实施意见:")
+    analysis = analyze(text)
+    assert analysis.notice_title == ("某某市某某区人民政府办公室 关于转发区经委制订的"
+                                     "《某某区关于支持数字经济发展的实施意见》的通知")
+    assert analysis.title == "某某区关于支持数字经济发展的实施意见"
+    assert analysis.issuers == ["某某市某某区人民政府办公室"]
+
+
+def test_forwarded_plan_drops_the_drafting_departments_named_before_it():
+    text = ("某某市人民政府办公厅关于转发市发展改革委市财政局拟定的某某市充电设施建设实施方案的通知\n各区人民政府：\n"
+            "市发展改革委、市财政局拟定的《某某市充电设施建设实施方案》已经市人民政府同意，现转发给你们。\n2019年5月6日\n"
+            "某某市充电设施建设实施方案\n")
+    assert analyze(text).title == "某某市充电设施建设实施方案"
+
+
+def test_title_nested_in_angle_marks_and_a_period_without_year_find_the_printed_title():
+    nested = ("关于印发《〈某某省促进数据产业发展若干政策〉实施细则》的通知\n各盟市数据管理部门：\n现将有关细则印发给你们。\n"
+              "某某省数据局\n2026年2月10日\n《某某省促进数据产业发展若干政策》实施细则\n为推动落实，制定本细则。\n")
+    assert analyze(nested).title == "《某某省促进数据产业发展若干政策》实施细则"
+    period = ("标题:某某盟行政公署办公室关于印发《某某盟算力产业发展实施方案(2025-2027)》的通知\n各旗县人民政府：\n"
+              "现将方案印发给你们。\n某某盟算力产业发展实施方案\n(2025—2027年)\n为推动算力产业发展，制定本方案。\n")
+    assert analyze(period).title == "某某盟算力产业发展实施方案(2025—2027年)"
+
+
+def test_of_two_documents_issued_together_the_title_is_the_one_whose_text_follows():
+    text = ("各县(市、区)人民政府：\n《某某市低空经济产业发展行动计划(2025-2027年)》《某某市支持低空经济发展若干政策措施》"
+            "已经市政府常务会议审议通过，现印发给你们。\n某某市人民政府办公室\n2025年9月18日\n"
+            "某某市低空经济产业发展行动计划(2025-2027年)\n为加快低空经济发展，制定本行动计划。\n")
+    analysis = analyze(text)
+    assert analysis.title == "某某市低空经济产业发展行动计划(2025-2027年)"
+    assert analysis.period == {"start": 2025, "end": 2027} and analysis.doc_type == "行动计划"
+
+
+def test_plan_issued_in_a_sentence_after_a_full_stop_is_the_title():
+    text = ("各有关单位：\n为推进健康城市建设，我们制定了《某某市健康城市建设实施方案(2024-2026年)》。现印发给你们，请认真执行。\n"
+            "某某市卫生健康委员会\n2024年1月9日\n(此件公开发布)\n某某市健康城市建设实施方案(2024-2026年)\n")
+    assert analyze(text).title == "某某市健康城市建设实施方案(2024-2026年)"
+
+
+def test_state_council_office_transmittal_without_guanyu_titles_the_plan_as_printed():
+    text = ("国务院办公厅印发关于推进某某工作实施方案的通知\n国办发〔2021〕9号\n各省、自治区、直辖市人民政府：\n"
+            "《关于推进某某工作的实施方案》已经国务院同意，现印发给你们。\n国务院办公厅\n2021年3月1日\n"
+            "关于推进某某工作的实施方案\n")
+    analysis = analyze(text)
+    assert analysis.notice_title == "国务院办公厅印发关于推进某某工作实施方案的通知"
+    assert analysis.title == "关于推进某某工作的实施方案" and analysis.admin_level == "national"
+
+
+def test_consultation_letter_covers_the_draft_printed_below_it():
+    text = ("关于对《某某市智能网联汽车发展行动计划(2019—2021年)》征求意见的函\n各有关单位：\n"
+            "我局起草了征求意见稿，请提出意见。\n某某市科学技术局\n2019年5月31日\n附件\n"
+            "某某市智能网联汽车发展行动计划(2019—2021年)\n(征求意见稿)\n为推动产业发展，制定本行动计划。\n")
+    analysis = analyze(text)
+    assert analysis.notice_title == "关于对《某某市智能网联汽车发展行动计划(2019—2021年)》征求意见的函"
+    assert analysis.title == "某某市智能网联汽车发展行动计划(2019—2021年)" and analysis.doc_type == "行动计划"
+    assert analysis.issuers == ["某某市科学技术局"]
