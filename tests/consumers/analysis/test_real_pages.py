@@ -113,3 +113,27 @@ def test_consultation_letter_covers_the_draft_printed_below_it():
     assert analysis.notice_title == "关于对《某某市智能网联汽车发展行动计划(2019—2021年)》征求意见的函"
     assert analysis.title == "某某市智能网联汽车发展行动计划(2019—2021年)" and analysis.doc_type == "行动计划"
     assert analysis.issuers == ["某某市科学技术局"]
+
+
+def test_long_joint_signature_keeps_every_signer_and_local_offices_of_national_bodies_whole():
+    signers = ["常德市卫生健康委员会", "常德市发展和改革委员会", "常德市教育局", "常德市民政局", "中共常德市委组织部",
+               "国家金融监督管理总局常德监管分局", "中国人民银行常德市分行", "国家税务总局常德市税务局",
+               "常德市残疾人联合会", "常德市老龄工作委员会办公室"]
+    lines = "\n".join(f"{a} {b}" for a, b in zip(signers[::2], signers[1::2], strict=True))
+    text = f"各区县有关部门：\n现将《常德市老年健康服务实施方案》印发给你们，请认真执行。\n{lines}\n2023年12月1日\n"
+    assert analyze(text).issuers == signers
+
+
+def test_party_office_name_broken_over_two_signature_lines_is_one_issuer():
+    text = ("各市州民政局：\n现将《关于推进数字乡村建设的实施意见》印发给你们。\n某某省民政厅\n中共某某省委政法委员会\n"
+            "中共某某省委网络安全和\n信息化委员会办公室\n某某省财政厅\n2022年12月20日\n")
+    assert analyze(text).issuers == ["某某省民政厅", "中共某某省委政法委员会", "中共某某省委网络安全和信息化委员会办公室",
+                                     "某某省财政厅"]
+
+
+def test_space_slipped_into_a_ministry_name_is_put_back_between_the_signers():
+    text = ("各省、自治区、直辖市有关部门：\n现将《“数据要素×”行动计划》印发给你们。\n"
+            "工业和信息化部 教育部 人力资源社会保障部住房 城乡建设部 交通运输部\n2024年1月4日\n")
+    analysis = analyze(text)
+    assert analysis.issuers == ["工业和信息化部", "教育部", "人力资源社会保障部", "住房城乡建设部", "交通运输部"]
+    assert analysis.admin_level == "national"
