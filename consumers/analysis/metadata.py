@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from zhtext.docnumbers import doc_number_pattern, normalize_doc_number
 from zhtext.normalize import squash
 
 from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
 from .heading import doc_type_of, ends_with_genre, find_notice, find_title
-from .issuers import find_signature, headline_issuers, is_national, issuer_part, split_joint
+from .issuers import ORG_SUFFIX, find_signature, headline_issuers, is_national, issuer_part, split_joint
 from .text import Doc
 
 _BODY_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第一章|第一条|第一部分)")
@@ -59,6 +60,8 @@ def body_start(doc: Doc) -> int:
 
 
 _CITING = re.compile(r"根据|按照|依据|贯彻|落实|参照|转发|精神|要求")
+# a flattened header: the 文号 directly before the notice title (… 某府办发〔2017〕36号 某区人民政府办公室 关于…)
+_NOTICE_AFTER = re.compile(rf"^(?:[\u4e00-\u9fff]{{2,40}}?{ORG_SUFFIX}\s*)*关于")
 
 
 def _own_number_position(text: str, start: int, end: int) -> bool:
@@ -69,6 +72,8 @@ def _own_number_position(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start:start].strip(" (（【[")
     after = text[end:line_end].strip(" )）】]:：")
+    if _NOTICE_AFTER.match(after):
+        return True
     if _CITING.search(before):
         return False
     return (not before or len(text[line_start:line_end].strip()) <= 40 or ends_with_genre(before)
@@ -151,6 +156,26 @@ def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str |
     return effective, expiry
 
 
+# a flattened page (a PDF or database dump on one line): the date right after the sentence that issues
+# the document (…现印发给你们，请认真组织实施。 二○一一年九月十三日 …) is where the signature date stands
+_INLINE_SIGNATURE_DATE = re.compile(rf"(?:给你们|执行|落实|实施|遵照|办理)[^。\n]{{0,30}}。\s*(?P<date>{_ANY_DATE})")
+_DATE_ONLY_LINE = re.compile(rf"^\s*{_ANY_DATE}\s*$")
+
+
+def _date_under_number(doc: Doc, doc_number: str | None, limit: int) -> str | None:
+    """A date line printed directly under the document's own 文号 line in the header (title / 文号 / date,
+    as gazettes and Wikisource print it)."""
+    if not doc_number:
+        return None
+    key = squash(doc_number)
+    spans = [(s, e) for s, e in doc.line_spans if s < limit and doc.m[s:e].strip()]
+    for (start, end), following in pairwise(spans):
+        if key in squash(doc.m[start:end]) and len(doc.m[start:end].strip()) <= 40:
+            line = doc.m[following[0]:following[1]]
+            return parse_date(line) if _DATE_ONLY_LINE.match(line) else None
+    return None
+
+
 # a local office signed by its level only, no place name: 市府办, 县政府办公室, 区委办, 市人民政府
 _ABBREVIATED_ISSUER = re.compile(r"^(?:省|市|县|区|州|旗|盟)(?:人民政府|政府|府|委)?(?:办公厅|办公室|办)?$")
 
@@ -183,7 +208,10 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
         issuers = headline_issuers(doc, limit)
     meta.issuers = issuers
     header_dates = [iso for offset, iso in plain_dates if offset < limit + 200]
-    meta.issue_date = sig_date or parse_date(fields.get("issue_date", "")) or (header_dates[0] if header_dates else None)
+    inline = _INLINE_SIGNATURE_DATE.search(doc.m[:limit + 400]) if not sig_date else None
+    meta.issue_date = (sig_date or (parse_date(inline["date"]) if inline else None)
+                       or parse_date(fields.get("issue_date", "")) or (header_dates[0] if header_dates else None)
+                       or _date_under_number(doc, meta.doc_number, limit))
     meta.publish_date = parse_date(fields.get("publish_date", "")) or parse_date(hints.get("list_date", ""))
     meta.effective_date, meta.expiry_date = _dates_in_text(doc.m, meta.issue_date)
     if fields.get("effective_date") and not meta.effective_date:

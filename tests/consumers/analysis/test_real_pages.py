@@ -3,6 +3,7 @@ composes its own small text, so the general rule is checked rather than the page
 
 from consumers.analysis import analyze
 from consumers.analysis.cleaning import clean_text
+from zhtext.normalize import matching_form
 
 
 def test_bracketed_pinyin_glosses_are_dropped_but_latin_in_brackets_is_kept():
@@ -63,6 +64,7 @@ def test_flattened_page_reads_the_forwarding_notice_with_its_issuer_and_drafter(
                                      "《某某区关于支持数字经济发展的实施意见》的通知")
     assert analysis.title == "某某区关于支持数字经济发展的实施意见"
     assert analysis.issuers == ["某某市某某区人民政府办公室"]
+    assert analysis.doc_number == "某府办发〔2018〕12号" and analysis.issue_date == "2018-12-25"
 
 
 def test_forwarded_plan_drops_the_drafting_departments_named_before_it():
@@ -137,3 +139,19 @@ def test_space_slipped_into_a_ministry_name_is_put_back_between_the_signers():
     analysis = analyze(text)
     assert analysis.issuers == ["工业和信息化部", "教育部", "人力资源社会保障部", "住房城乡建设部", "交通运输部"]
     assert analysis.admin_level == "national"
+
+
+def test_flattened_database_record_takes_the_date_after_the_issuing_sentence():
+    text = ("某某市人民政府办公室关于印发《某某市网格化管理工作方案》的通知文章属性•【制定机关】某某市人民政府•【公布日期】2012.05.02"
+            "正文某某市人民政府办公室关于印发《某某市网格化管理工作方案》的通知(某府办函〔2012〕16号)各县(区)人民政府:"
+            "《某某市网格化管理工作方案》已经市政府同意,现印发你们,请认真组织实施。\n二○一二年四月二十八日某某市网格化管理工作方案为进一步")
+    analysis = analyze(text)
+    assert analysis.issue_date == "2012-04-28" and analysis.issuers == ["某某市人民政府办公室"]
+
+
+def test_traditional_national_letter_with_an_issuing_organ_field_and_no_signature():
+    text = ("關於開展人工智能教育試點工作的通知\n教技廳函〔2019〕12號\n2019年3月8日\n發布機關:教育部辦公廳\n"
+            "教育部網站\n各省、自治區、直轄市教育廳(教委):\n為推動人工智能教育，決定開展試點工作。\n一、試點範圍\n")
+    analysis = analyze(text)
+    assert [matching_form(i) for i in analysis.issuers] == ["教育部办公厅"]
+    assert analysis.issue_date == "2019-03-08" and analysis.admin_level == "national"
