@@ -155,3 +155,19 @@ def test_traditional_national_letter_with_an_issuing_organ_field_and_no_signatur
     analysis = analyze(text)
     assert [matching_form(i) for i in analysis.issuers] == ["教育部办公厅"]
     assert analysis.issue_date == "2019-03-08" and analysis.admin_level == "national"
+
+
+def test_repost_without_title_is_placed_by_the_doc_number_prefix_and_the_recipients():
+    body = "现将《关于加快发展低空经济的若干措施》印发给你们，请认真贯彻落实。\n2025年3月4日\n关于加快发展低空经济的若干措施\n一、"
+    expected = {
+        "(桂政办发〔2025〕12号)\n各市、县人民政府，自治区人民政府各组成部门、各直属机构：": ("广西壮族自治区", "provincial"),
+        "(浙政发〔2025〕3号)\n各市、县(市、区)人民政府，省政府直属各单位：": ("浙江省", "provincial"),
+        "(甬政办发〔2025〕12号)\n各区(县、市)人民政府，市直及部省属驻甬各单位：": ("宁波市", "municipal"),
+        "(沪府办发〔2025〕7号)\n各区人民政府，市政府各委、办、局：": ("上海市", "provincial"),
+        "各市(含定州、辛集市)人民政府，雄安新区管委会，省政府各部门：": ("河北省", "provincial"),
+    }
+    for head, (region, level) in expected.items():
+        analysis = analyze(f"{head}\n{body}")
+        assert (analysis.region.name if analysis.region else None, analysis.admin_level) == (region, level), head
+    ministry = analyze(f"(工信厅科〔2025〕12号)\n各省、自治区、直辖市及计划单列市工业和信息化主管部门：\n{body}")
+    assert ministry.region is None and ministry.admin_level == "national"
