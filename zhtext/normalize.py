@@ -51,16 +51,20 @@ def matching_form(text: str) -> str:
     return simplified.replace("陜", "陕")
 
 
+_SQUASH = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "﹝": "〔", "﹞": "〕", "—": "-", "–": "-",
+                         "~": "-", "～": "-", "<": "〈", ">": "〉", "（": "(", "）": ")"})
+
+
 def squash(text: str | None) -> str:
-    """Comparison key: NFKC, simplified, no whitespace, unified brackets and dashes, no quotes."""
+    """Comparison key: NFKC, simplified, no whitespace, unified brackets and dashes."""
     if not text:
         return ""
-    out = matching_form(fold_width(text))
-    out = re.sub(r"\s+", "", out)
-    out = out.translate(str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "﹝": "〔", "﹞": "〕",
-                                       "—": "-", "–": "-", "~": "-", "～": "-", "至": "至",
-                                       "<": "〈", ">": "〉", "（": "(", "）": ")"}))
-    return out
+    return squash_matching(matching_form(fold_width(text)))
+
+
+def squash_matching(text: str) -> str:
+    """``squash`` of a text already in the matching form (skips the script conversion: hot loops)."""
+    return _WHITESPACE.sub("", text).translate(_SQUASH)
 
 
 def display_form(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from zhtext.normalize import squash
+from zhtext.normalize import squash, squash_matching
 from zhtext.region_names import region_at_start
 
 from .issuers import ORG_SUFFIX, is_org, org_line_tokens
@@ -62,9 +62,9 @@ _SITE_NAME = re.compile(r"(?:网|网站|门户|客户端|公众号|频道|专栏
 
 
 def heading_key(text: str) -> str:
-    """Comparison form of a title as printed in different places: no quotes, 〈〉 ≡ 《》 (a title nested in a
-    notice title), and a period with or without 年 ((2025-2027) ≡ (2025—2027年))."""
-    key = squash(text).translate(_QUOTES).replace("〈", "《").replace("〉", "》")
+    """Comparison form of a title (in the matching form) as printed in different places: no quotes,
+    〈〉 ≡ 《》 (a title nested in a notice title), a period with or without 年 ((2025-2027) ≡ (2025—2027年))."""
+    key = squash_matching(text).translate(_QUOTES).replace("〈", "《").replace("〉", "》")
     return re.sub(r"\(((?:19|20)\d{2})-((?:19|20)\d{2})年\)", r"(\1-\2)", key)
 
 
