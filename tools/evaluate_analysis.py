@@ -10,7 +10,7 @@ compared after light normalisation (NFKC, OpenCC t2s, whitespace removed, 〔〕
 glosses dropped, as ../shared/labeled/README.md prescribes for the re-post sites that print them). A gold key that is
 absent is not scored. For a field, TP = correct non-null prediction, FP = a wrong non-null prediction,
 FN = a gold value missed; accuracy also counts correct nulls. List fields (issuers, citations, targets)
-are scored item by item.
+are scored item by item; targets on (value, unit, year) with the unit normalised (``metrics.normalize``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from consumers.analysis import Analysis, analyze, analyze_path
 from consumers.analysis.dates import parse_date
+from consumers.analysis.metrics import normalize
 from consumers.analysis.page import extract_page
 from zhtext.decoding import decode_bytes
 from zhtext.normalize import squash, strip_pinyin_glosses
@@ -119,7 +120,12 @@ def _key(value: object) -> str:
 
 
 def _target_keys(targets: list[dict[str, object]]) -> list[str]:
-    return [f"{_key(t['value'])}|{_key(t['unit'])}|{t['year']}" for t in targets]
+    """(value, unit, year) with the unit normalised on both sides (1万亿元 ≡ 10000亿元, 0.8万人 ≡ 8000人)."""
+    keys = []
+    for target in targets:
+        value, unit = normalize(target["value"], str(target["unit"] or ""))  # type: ignore[arg-type]
+        keys.append(f"{_key(value)}|{_key(unit)}|{target['year']}")
+    return keys
 
 
 def _cited(analysis: Analysis) -> list[str]:

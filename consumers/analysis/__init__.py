@@ -151,7 +151,7 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     title_m = matching_form(meta.title) if meta.title else None
     notice_m = matching_form(meta.notice_title) if meta.notice_title else None
     relevance = classify(title_m, notice_m, doc.m)
-    targets = extract_targets(doc.m)
+    targets = extract_targets(doc.m, subject="人工智能" if relevance.label == "yes" else None)
     for target in targets:  # report the original script, found at the same offsets
         if doc.aligned:
             target.text = doc.text[target.start:target.start + len(target.text)]
