@@ -52,6 +52,8 @@ _DRAFT_MARK = re.compile(r"\s*[(（][^()（）]*(?:征求意见稿|草案|送审
 # 转发市交通运输委市公安局拟定的X: the drafting departments are not part of the forwarded title
 _DRAFTED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{ORG_SUFFIX}(?:拟定|制订|制定|起草|编制|修订|研究制定)的")
 _NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
+# the last resort of a page without any header: its first sentences name the plan (…联合制定《X》，)
+_LEAD_X = re.compile(r"(?:印发|制定|制订|出台|发布)了?《(?P<x>[^》]{2,120})》")
 
 _NAV = re.compile(r">|>>|»|首页|当前位置|您所在的位置|栏目|专题专栏")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
@@ -292,7 +294,10 @@ def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, field
         inline = _INLINE_TITLE.search(doc.m[:600])
         if inline and (inline["issuer"] is None or is_org(inline["issuer"])):
             return doc.cut(inline.start(), inline.end()).strip()
-        return None
+        lead = _LEAD_X.search(doc.m[:min(limit, 300)])
+        if lead is None:
+            return None
+        x = lead["x"]
     # a forwarded department's heading wins over the notice's paraphrase; a bare 关于… title is first looked
     # up with its issuer line above it
     lookups = (_printed_title, _forwarded_heading) if x.startswith("关于") else (_forwarded_heading, _printed_title)

@@ -171,3 +171,12 @@ def test_repost_without_title_is_placed_by_the_doc_number_prefix_and_the_recipie
         assert (analysis.region.name if analysis.region else None, analysis.admin_level) == (region, level), head
     ministry = analyze(f"(工信厅科〔2025〕12号)\n各省、自治区、直辖市及计划单列市工业和信息化主管部门：\n{body}")
     assert ministry.region is None and ministry.admin_level == "national"
+
+
+def test_traditional_page_without_header_takes_the_plan_named_in_its_first_sentence():
+    text = ("為加快推動低空經濟發展，市發展改革委、市交通運輸局聯合制定《泉州市推動低空經濟高質量發展行動計劃(2024—2026年)》，"
+            "主要內容如下。\n一、總體目標\n到2026年，低空經濟規模突破200億元。\n")
+    analysis = analyze(text)
+    assert analysis.title == "泉州市推動低空經濟高質量發展行動計劃(2024—2026年)"
+    assert analysis.region.name == "泉州市" and analysis.admin_level == "municipal"
+    assert analysis.period == {"start": 2024, "end": 2026} and analysis.doc_type == "行动计划"
