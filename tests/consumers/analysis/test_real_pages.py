@@ -180,3 +180,12 @@ def test_traditional_page_without_header_takes_the_plan_named_in_its_first_sente
     assert analysis.title == "泉州市推動低空經濟高質量發展行動計劃(2024—2026年)"
     assert analysis.region.name == "泉州市" and analysis.admin_level == "municipal"
     assert analysis.period == {"start": 2024, "end": 2026} and analysis.doc_type == "行动计划"
+
+
+def test_gazette_notice_keeps_the_letter_spaced_issuer_line_above_its_two_line_title():
+    text = ("湖 南 省 人 民 政 府 办 公 厅 文 件\n湘政办发〔2024〕8号\n湖 南 省 人 民 政 府 办 公 厅\n"
+            "关于印发《湖南省促进人工智能产业发展\n若干措施》的通知\n各市、县人民政府，省政府各部门：\n"
+            "现将《湖南省促进人工智能产业发展若干措施》印发给你们，请认真贯彻执行。\n2024年3月1日\n")
+    analysis = analyze(text)
+    assert analysis.notice_title == "湖南省人民政府办公厅关于印发《湖南省促进人工智能产业发展若干措施》的通知"
+    assert analysis.issuers == ["湖南省人民政府办公厅"] and analysis.admin_level == "provincial"
