@@ -99,8 +99,8 @@ def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
         found = region_at_start(_LEADING_CITE.sub("", matching_form(cand).replace(" ", "")))
         if found:
             return found[0], found[0].level
-    for cand in meta.issuers[:1]:
-        chosen = disambiguate_at_start(matching_form(cand).replace(" ", ""), doc.m)
+    for cand in [*meta.issuers[:1], meta.title or ""]:  # a district name several cities share (南山区)
+        chosen = disambiguate_at_start(_LEADING_CITE.sub("", matching_form(cand).replace(" ", "")), doc.m)
         if chosen is not None:
             return chosen, chosen.level
     # a re-post without title or signature: the recipients give the sender's level, the 文号 prefix its place

@@ -39,8 +39,9 @@ _FORWARD = re.compile(  # 国务院办公厅转发国家发展改革委关于…
     r"(?P<x>[^《》]{4,}?|《[^》]{4,}》)的通知$"
 )
 _NOTICE_SEARCH = re.compile(  # inside a flattened line; 转发区科委制订的《…》: the drafter may come between
-    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)[^《》，,。；;\s]{{0,20}}?"
-    r"《(?P<x>[^》]{2,100})》的通知"
+    rf"(?:(?P<issuer>[\u4e00-\u9fff]{{2,30}}{ORG_SUFFIX})\s?)?关于(?:印发|转发)(?:[^《》，,。；;\s]{{0,20}}?"
+    r"《(?P<x>[^》]{2,100})》|(?P<bare>[^《》，,。；;:：\s•【】|]{4,80}?(?:" + "|".join(GENRES) + r")"
+    r"(?:\([^()]{0,20}\))?))的通知"
 )
 # the document(s) a notice issues: 《A》已经…审议通过 / 现将《A》印发 / 制定了《A》。现印发给你们 / 《A》《B》已经…
 _ISSUED_X = re.compile(r"(?:现将|现把|将)?(?P<xs>(?:《[^》]{2,120}》\s*[、和及与]?\s*){1,4})"
@@ -167,11 +168,21 @@ def find_notice(doc: Doc, limit: int, fields: dict[str, str]) -> tuple[str, str,
     found_consultation = _consultation(doc, limit)
     if found_consultation:
         return found_consultation
-    searches = list(_NOTICE_SEARCH.finditer(doc.m[:limit]))
+    searches = [m for m in _NOTICE_SEARCH.finditer(doc.m[:limit]) if m["x"] or _flattened_heading(doc.m, m)]
     search = next((m for m in searches if m["issuer"] and is_org(m["issuer"])), searches[0] if searches else None)
     if search:
-        return doc.cut(search.start(), search.end()), search["issuer"] or "", search["x"]
+        return doc.cut(search.start(), search.end()), search["issuer"] or "", search["x"] or search["bare"]
     return None
+
+
+def _flattened_heading(text: str, match: re.Match[str]) -> bool:
+    """A notice title without book-title marks found inside a line is a heading only in a flattened page
+    (a line far longer than any heading) and when it is not itself cited (《…的通知》, 根据…的通知)."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    long_line = (line_end if line_end >= 0 else len(text)) - line_start > 200
+    cited = text[max(0, match.start() - 1):match.start()] == "《" or text[match.end():match.end() + 1] == "》"
+    return long_line and not cited
 
 
 def _consultation(doc: Doc, limit: int) -> tuple[str, str, str] | None:

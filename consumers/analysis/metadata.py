@@ -22,7 +22,15 @@ from zhtext.normalize import squash
 
 from .dates import DATE_CN, DATE_CN_NUMERAL, add_years_minus_day, parse_date
 from .heading import doc_type_of, ends_with_genre, find_notice, find_title
-from .issuers import ORG_SUFFIX, find_signature, headline_issuers, is_national, issuer_part, split_joint
+from .issuers import (
+    ORG_SUFFIX,
+    find_signature,
+    headline_issuers,
+    is_national,
+    issuer_part,
+    org_line_tokens,
+    split_joint,
+)
 from .text import Doc
 
 _BODY_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第一章|第一条|第一部分)")
@@ -158,7 +166,9 @@ def _dates_in_text(text: str, issue_date: str | None) -> tuple[str | None, str |
 
 # a flattened page (a PDF or database dump on one line): the date right after the sentence that issues
 # the document (…现印发给你们，请认真组织实施。 二○一一年九月十三日 …) is where the signature date stands
-_INLINE_SIGNATURE_DATE = re.compile(rf"(?:给你们|执行|落实|实施|遵照|办理)[^。\n]{{0,30}}。\s*(?P<date>{_ANY_DATE})")
+# (the signers may stand between: …请认真贯彻落实。江苏省人民政府 2024年8月12日 …)
+_INLINE_SIGNATURE_DATE = re.compile(rf"(?:给你们|执行|落实|实施|遵照|办理)[^。\n]{{0,30}}。\s*"
+                                    rf"(?P<orgs>(?:[\u4e00-\u9fff]{{2,30}}?{ORG_SUFFIX}\s*){{0,6}})(?P<date>{_ANY_DATE})")
 _DATE_ONLY_LINE = re.compile(rf"^\s*{_ANY_DATE}\s*$")
 
 
@@ -206,9 +216,11 @@ def extract_metadata(doc: Doc, fields: dict[str, str], hints: dict[str, str] | N
         issuers = [t for t in re.split(r"\s+|、|;|；", fields["issuer"]) if t]
     if not issuers:
         issuers = headline_issuers(doc, limit)
+    inline = _INLINE_SIGNATURE_DATE.search(doc.m[:limit + 400]) if not sig_date else None
+    if not issuers and inline and inline["orgs"].strip():
+        issuers = org_line_tokens(inline["orgs"]) or []
     meta.issuers = issuers
     header_dates = [iso for offset, iso in plain_dates if offset < limit + 200]
-    inline = _INLINE_SIGNATURE_DATE.search(doc.m[:limit + 400]) if not sig_date else None
     meta.issue_date = (sig_date or (parse_date(inline["date"]) if inline else None)
                        or parse_date(fields.get("issue_date", "")) or (header_dates[0] if header_dates else None)
                        or _date_under_number(doc, meta.doc_number, limit))

@@ -189,3 +189,23 @@ def test_gazette_notice_keeps_the_letter_spaced_issuer_line_above_its_two_line_t
     analysis = analyze(text)
     assert analysis.notice_title == "湖南省人民政府办公厅关于印发《湖南省促进人工智能产业发展若干措施》的通知"
     assert analysis.issuers == ["湖南省人民政府办公厅"] and analysis.admin_level == "provincial"
+
+
+def test_flattened_law_database_record_reads_a_notice_without_book_marks_and_its_inline_signature():
+    text = ("浙江省人民政府办公厅关于印发浙江省低空经济发展行动方案的通知•【发布部门】浙江省人民政府•【发文字号】浙政办发〔2024〕3号"
+            "•【发布日期】2024.02.20•【时效性】现行有效 正文 浙江省人民政府办公厅关于印发浙江省低空经济发展行动方案的通知 "
+            "各市、县(市、区)人民政府，省政府直属各单位：现将《浙江省低空经济发展行动方案》印发给你们，请认真贯彻落实。"
+            "浙江省人民政府办公厅 2024年2月8日 浙江省低空经济发展行动方案 为加快发展低空经济，根据国务院关于印发"
+            "无人驾驶航空器飞行管理暂行条例的通知精神，制定本方案。" + "推动低空经济高质量发展。" * 10)
+    analysis = analyze(text)
+    assert analysis.notice_title == "浙江省人民政府办公厅关于印发浙江省低空经济发展行动方案的通知"
+    assert analysis.title == "浙江省低空经济发展行动方案" and analysis.issuers == ["浙江省人民政府办公厅"]
+    assert analysis.issue_date == "2024-02-08"
+
+
+def test_district_name_shared_by_several_cities_is_placed_by_the_city_named_in_the_text():
+    text = ("重磅！鼓楼区出台支持数字经济发展若干措施\n近日，南京市鼓楼区人民政府印发《鼓楼区支持数字经济发展若干措施》。\n"
+            "鼓楼区支持数字经济发展若干措施\n一、支持企业上云\n")
+    analysis = analyze(text)
+    assert analysis.region.city == "南京市" and analysis.region.district == "鼓楼区"
+    assert analysis.admin_level == "district"
