@@ -3,7 +3,9 @@
 Five sets (tests/fixtures/analysis), reported separately and then combined: *original* — the 25
 hand-labeled real texts, the five seed plans (labeled for this project), the saved real pages with their
 visible facts, and composed cases (GBK bytes, garbled 文号, joint issuers, a notice with no title,
-Traditional script, an unrelated notice, a GBK HTML page) that the engine was developed on; *blind* —
+Traditional script, an unrelated notice, a GBK HTML page) that the engine was developed on; *real* — the 40
+later real texts d26–d65 (their first run, docs/evaluation/real-set-first-run.txt, is the honest estimate on
+unseen pages; the engine has learnt from them since); *blind* —
 composed cases whose gold was written before the engine first saw them (the held-out estimate); *blind2* — a
 second, independent blind round by another author in another style (mostly full HTML pages of varied templates);
 *blind3* — a third round written after the real texts d26–d65, imitating real re-posts. Strings are
