@@ -20,7 +20,8 @@ _VERB = r"(?:印发|转发|批转|公布|发布|颁布|颁发|下发)"
 _NOTICE = re.compile(rf"^(?:.*?关于{_VERB}|[\u4e00-\u9fff、]{{2,60}}?{_ORG}{_VERB})(?P<inner>.+)的(?:通知|决定|公告|通告)$")
 # the issued title closes the notice's object: 《X》 / 区科委制订的《X》 (but 《X》实施细则 is a title itself)
 _ISSUED_TITLE = re.compile(r"[^《》]*《(?P<x>[^《》]+(?:《[^《》]*》[^《》]*)*)》")
-_DRAFTED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{_ORG}(?:拟定|制定|制订|起草|编制|修订)的")
+# 转发市交通运输委市公安局拟定的X: the drafting departments are not part of the forwarded title
+DRAFTED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{_ORG}(?:拟定|制定|制订|起草|编制|修订|研究制定)的")
 _MARKS = str.maketrans("", "", "《》〈〉<>“”\"'‘’「」『』")
 # an issuer prefix (government bodies up to their 关于: "某某市人民政府办公厅关于…" → "…"), or a bare 关于
 _ISSUER_PREFIX = re.compile(rf"^(?:[\u4e00-\u9fff、]{{2,60}}?{_ORG}+)?关于")
@@ -41,6 +42,11 @@ def title_key(title: str | None) -> str:
             break
         inner = notice.group("inner")
         quoted = _ISSUED_TITLE.fullmatch(inner)
-        key = quoted.group("x") if quoted else _DRAFTED_BY.sub("", inner)
+        key = quoted.group("x") if quoted else DRAFTED_BY.sub("", inner)
     key = _ISSUER_PREFIX.sub("", key.translate(_MARKS))
-    return _PERIOD.sub(r"(\1-\2)", key).replace("的", "")
+    return fold_period(key).replace("的", "")
+
+
+def fold_period(key: str) -> str:
+    """A squashed title's period in one form: (2024-2026年) and (2024-2026) → (2024-2026)."""
+    return _PERIOD.sub(r"(\1-\2)", key)

@@ -12,6 +12,7 @@ import re
 
 from zhtext.normalize import squash, squash_matching
 from zhtext.region_names import region_at_start
+from zhtext.titles import DRAFTED_BY, fold_period
 
 from .issuers import ORG_SUFFIX, is_org, org_line_tokens
 from .text import Doc
@@ -50,8 +51,6 @@ _ISSUED_X = re.compile(r"(?:现将|现把|将)?(?P<xs>(?:《[^》]{2,120}》\s*[
 _CONSULTATION = re.compile(r"^(?P<issuer>[^\s，,。：:；;]{2,40}?)?\s*关于(?:对)?(?:公开)?(?:征求)?《(?P<x>[^》]{4,120})》"
                            r"(?:公开)?(?:征求)?意见的(?:函|通知|公告)$")
 _DRAFT_MARK = re.compile(r"\s*[(（][^()（）]*(?:征求意见稿|草案|送审稿|讨论稿)[^()（）]*[)）]\s*$")
-# 转发市交通运输委市公安局拟定的X: the drafting departments are not part of the forwarded title
-_DRAFTED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{ORG_SUFFIX}(?:拟定|制订|制定|起草|编制|修订|研究制定)的")
 _NEWS_X = re.compile(r"印发《(?P<x>[^》]{2,120})》")
 # the last resort of a page without any header: its first sentences name the plan (…联合制定《X》，)
 _LEAD_X = re.compile(r"(?:印发|制定|制订|出台|发布)了?《(?P<x>[^》]{2,120})》")
@@ -67,8 +66,7 @@ _SITE_NAME = re.compile(r"(?:网|网站|门户|客户端|公众号|频道|专栏
 def heading_key(text: str) -> str:
     """Comparison form of a title (in the matching form) as printed in different places: no quotes,
     〈〉 ≡ 《》 (a title nested in a notice title), a period with or without 年 ((2025-2027) ≡ (2025—2027年))."""
-    key = squash_matching(text).translate(_QUOTES).replace("〈", "《").replace("〉", "》")
-    return re.sub(r"\(((?:19|20)\d{2})-((?:19|20)\d{2})年\)", r"(\1-\2)", key)
+    return fold_period(squash_matching(text).translate(_QUOTES).replace("〈", "《").replace("〉", "》"))
 
 
 def _heading_head_ok(line: str) -> bool:
@@ -290,7 +288,7 @@ def find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields
 def _find_title(doc: Doc, limit: int, notice: tuple[str, str, str] | None, fields: dict[str, str]) -> str | None:
     x: str | None = None
     if notice:
-        x = _DRAFTED_BY.sub("", notice[2])
+        x = DRAFTED_BY.sub("", notice[2])
     if x is None:
         x = _issued_title(doc, limit)
     if x is None and fields.get("title"):
