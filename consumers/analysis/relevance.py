@@ -12,7 +12,8 @@ Decision rules, in order (they mirror the labeled set's conventions):
    数字政府, 信息化, 互联网+, 工业互联网, 算力 … — or an AI-adjacent industry (机器人, 智能网联汽车, 自动驾驶,
    智能制造) → **borderline** (AI treated in passing or by type) — an adjacent industry only with an agenda
    in the title or AI in the body, so a 智能制造专项资金申报 call that never names AI is **no**, and a robot
-   industry or “机器人+” application plan becomes **yes** only when its body names AI (≥ 2 mentions);
+   industry or “机器人+” application plan becomes **yes** only when its body names AI (≥ 2 mentions) or
+   humanoid / embodied robots (人形机器人, 具身智能, 智能机器人);
    数字化城市管理 (数字城管, the grid-based city management system of the 2000s) is no digital agenda;
 3. a technology title (5G, 信息通信, 科技创新, 集成电路, 新场景应用 …) whose body mentions AI at least twice → borderline;
 4. otherwise AI must dominate the body (≥ 10 mentions, ≥ 3 per 1,000 characters, present in at least three
@@ -194,8 +195,9 @@ def classify(title: str | None, notice_title: str | None, body: str) -> Relevanc
     adjacent = _TITLE_ADJACENT.search(heading) if heading else None
     if title_ai and (_AGENDA.search(heading) or core >= 2):
         label = "yes"
-    elif adjacent and adjacent.group(0) == "机器人" and _AGENDA.search(heading) and core >= 2:
-        label = "yes"  # a robot plan that speaks of AI is an embodied-AI plan
+    elif adjacent and adjacent.group(0) == "机器人" and _AGENDA.search(heading) and (
+            core >= 2 or counts["人形机器人"] + counts["具身智能"] + counts["智能机器人"]):
+        label = "yes"  # a robot plan that speaks of AI or of humanoid / embodied robots is an embodied-AI plan
     elif title_digital or (adjacent and (_AGENDA.search(heading) or core)):
         label = "borderline"
     elif core >= 10 and density >= 3 and _spread(body) >= 3:

@@ -78,3 +78,7 @@ def test_topics_tag_the_current_terms_of_an_ai_plan_named_once_each():
     topics = classify("某某市人工智能产业发展行动方案", None, body).topics
     assert {"大模型", "算力", "具身智能", "多模态", "智能体", "数据要素"} <= set(topics)
     assert "资金扶持" not in topics and "人才" not in topics
+
+
+def test_robot_plan_naming_humanoid_robots_in_its_body_is_an_ai_plan():
+    assert classify("某某市机器人产业发展若干意见", None, "推动人形机器人产业集聚发展。").label == "yes"
