@@ -35,7 +35,8 @@ _ISSUED = re.compile(r"^(?:\s*[、和及与]?\s*《[^《》]{2,120}》)*\s*(?:(?
 # a cited document's title ends like one (规划, 意见, 办法 …, 条例, 法, 倡议 …); 《流浪地球2》 does not
 _DOCUMENT_END = re.compile(r"(?:法|条例|规定|标准|倡议|纲要|报告|战略|路线图|白皮书|决议|公报|方案|草案)"
                            r"(?:\s*[(（][^()（）]{0,20}[)）])*$")
-_ORDER = re.compile(r"(?:(?:19|20)\d{2}年)?[\u4e00-\u9fff]{2,12}?令第\s*\d{1,4}\s*号")
+_ORDER = re.compile(r"令第\s*\d{1,4}\s*号")  # read back to its issuer and year: (2015年)(市人民政府)令第16号
+_ORDER_HEAD = re.compile(r"(?:(?:19|20)\d{2}年)?[\u4e00-\u9fff]{2,12}$")
 _NO_QUOTES = str.maketrans("", "", "“”\"'‘’")
 
 
@@ -87,7 +88,10 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
         canonical = doc_number_key(f"{prefix}〔{match['year']}〕{int(number)}号")
         out.append((match.start(), match.end(), canonical or f"{prefix}〔{match['year']}〕{int(number)}号"))
     for match in _ORDER.finditer(text):
-        order = re.sub(r"^.*?(?:根据|按照|依据|和|及|与|、|《[^》]*》)", "", match.group(0))
+        head = _ORDER_HEAD.search(text, max(0, match.start() - 17), match.start())
+        if head is None:
+            continue
+        order = re.sub(r"^.*?(?:根据|按照|依据|和|及|与|、|《[^》]*》)", "", text[head.start():match.end()])
         out.append((match.end() - len(order), match.end(), re.sub(r"\s+", "", order)))
     return sorted(out)
 

@@ -45,10 +45,11 @@ _B = re.compile(
     rf"\s*{VALUE}\s*(?P<unit>{UNIT})\s*(?P<post>以上|左右)?(?:的)?(?!以上|左右)"
     rf"(?P<noun>[\u4e00-\u9fffA-Za-z“”\"+](?:[\u4e00-\u9fffA-Za-z“”\"+]|、(?=[\u4e00-\u9fff]{{2}})){{1,40}})"
 )
-_E = re.compile(  # 应用普及率70%以上 / 毛入园率85%: a rate and its figure, without a verb
-    r"(?P<metric>[^，,。；;:：\n]{2,40}?(?:率|比重|占比|比例))\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>%|个百分点)"
-    r"\s*(?P<post>以上|左右|以内|以下)?"
+_E = re.compile(  # 应用普及率70%以上 / 毛入园率85%: a rate and its figure, without a verb (found from the rate word,
+    # the metric is read back to the clause start)
+    r"(?:率|比重|占比|比例)\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>%|个百分点)\s*(?P<post>以上|左右|以内|以下)?"
 )
+_CLAUSE_START = re.compile(r"[^，,。；;:：\n]{2,40}$")
 # what follows the object in 100个示范社区全面建成: the predicate, not part of the object's name
 _PREDICATE = re.compile(r"(?:(?:全面|基本|全部|初步|顺利|加快)?(?:建成|完成|实现|形成|投用|投运|运营|落地|开工)|"
                         r"走在(?:全国|全省|国内|世界)前列|(?:达到|处于)(?:国际|国内|全国)[^的]{0,4}水平)$")
@@ -249,8 +250,11 @@ def extract_targets(text: str, *, base: int = 0, subject: str | None = None) -> 
             add(start, tail + more.end(), match["metric"], cmp, more["val"], more["unit"], overlap=True)
             tail += more.end()
     for match in _E.finditer(text):
-        add(match.start(), match.end(), match["metric"], _POST.get(match["post"] or "", "="), match["val"],
-            match["unit"])
+        clause = _CLAUSE_START.search(text, max(0, match.start() - 40), match.start())
+        if clause is None:
+            continue
+        metric = text[clause.start():match.start("val")].rstrip()
+        add(clause.start(), match.end(), metric, _POST.get(match["post"] or "", "="), match["val"], match["unit"])
     for match in _C.finditer(text):
         cmp = _POST.get(match["post"] or "", "=")
         add(match.start(), match.end(), match["verb"] + match["noun"] + "数量", cmp, match["val"], match["unit"])
