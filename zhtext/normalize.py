@@ -9,7 +9,9 @@
   two versions are compared in, so re-wrapping never counts as a change);
 - ``keyword_form``: the canonical form case-folded: how a subscriber's keyword meets a document;
 - ``unwrap``: a line break between two Han characters is a wrap (PDF dumps, <br> in pages), not a
-  word boundary: the search index and queries join such lines.
+  word boundary: the search index and queries join such lines;
+- ``strip_pinyin_glosses``: re-post sites that print the pinyin of characters in brackets after them
+  (關(guān)于印發(fā)) — noise to drop before any of the forms above.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from functools import lru_cache
 _WHITESPACE = re.compile(r"\s+")
 _HAN = "\u3400-\u9fff\uf900-\ufaff"
 _WRAP = re.compile(rf"(?<=[{_HAN}])[ \t\u3000]*\n[ \t\u3000]*(?=[{_HAN}])")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# a bracketed syllable right after a Han character, with a tone mark (so (AI), (px) or (VOCs) never match)
+_PINYIN_GLOSS = re.compile(rf"(?<=[{_HAN}])[(（]\s?(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\s?[)）]")
 
 @lru_cache(maxsize=1)
 def _t2s():  # type: ignore[no-untyped-def]
@@ -46,16 +51,20 @@ def matching_form(text: str) -> str:
     return simplified.replace("陜", "陕")
 
 
+_SQUASH = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "﹝": "〔", "﹞": "〕", "—": "-", "–": "-",
+                         "~": "-", "～": "-", "<": "〈", ">": "〉", "（": "(", "）": ")"})
+
+
 def squash(text: str | None) -> str:
-    """Comparison key: NFKC, simplified, no whitespace, unified brackets and dashes, no quotes."""
+    """Comparison key: NFKC, simplified, no whitespace, unified brackets and dashes."""
     if not text:
         return ""
-    out = matching_form(fold_width(text))
-    out = re.sub(r"\s+", "", out)
-    out = out.translate(str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "﹝": "〔", "﹞": "〕",
-                                       "—": "-", "–": "-", "~": "-", "～": "-", "至": "至",
-                                       "<": "〈", ">": "〉", "（": "(", "）": ")"}))
-    return out
+    return squash_matching(matching_form(fold_width(text)))
+
+
+def squash_matching(text: str) -> str:
+    """``squash`` of a text already in the matching form (skips the script conversion: hot loops)."""
+    return _WHITESPACE.sub("", text).translate(_SQUASH)
 
 
 def display_form(text: str) -> str:
@@ -71,6 +80,11 @@ def canonical_form(text: str) -> str:
 def keyword_form(text: str) -> str:
     """The canonical form, case-folded: PDF extraction breaks lines inside words, and AI ≡ ai."""
     return canonical_form(text).casefold()
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """Drop bracketed pinyin printed after characters: 關(guān)于印發(fā) → 關于印發, 社會(huì )主义 → 社會主义."""
+    return _PINYIN_GLOSS.sub("", text)
 
 
 def unwrap(text: str) -> str:

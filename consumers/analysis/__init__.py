@@ -28,6 +28,7 @@ from .fields import parse_fields
 from .metadata import Metadata, body_start, extract_metadata
 from .outline import Clause, attachments, parse_outline
 from .page import DOC_EXT, extract_page, looks_like_html
+from .recipients import recipients, sender_level, sender_region
 from .relevance import Relevance, classify
 from .render import render_text
 from .responsibilities import Responsibility, extract_responsibilities
@@ -86,8 +87,9 @@ _LEADING_CITE = re.compile(r"^(?:关于)?[《“\"]")
 
 def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
                   hint: str | None = None) -> tuple[RegionRef | None, str | None]:
-    """Region from the issuers first (the issuing government decides), then title, notice, the source's
-    region hint (a site's own region, from its source definition) and finally the header text."""
+    """Region from the issuers first (the issuing government decides), then title, notice, the recipients
+    with the 文号 prefix, the source's region hint (a site's own region, from its source definition) and
+    finally the header text."""
     if meta.is_national:
         return None, "national"
     candidates = [*meta.issuers, meta.title, meta.notice_title, fields.get("issuer"), fields.get("publisher")]
@@ -97,10 +99,18 @@ def _infer_region(meta: Metadata, fields: dict[str, str], doc: Doc, limit: int,
         found = region_at_start(_LEADING_CITE.sub("", matching_form(cand).replace(" ", "")))
         if found:
             return found[0], found[0].level
-    for cand in meta.issuers[:1]:
-        chosen = disambiguate_at_start(matching_form(cand).replace(" ", ""), doc.m)
+    for cand in [*meta.issuers[:1], meta.title or ""]:  # a district name several cities share (南山区)
+        chosen = disambiguate_at_start(_LEADING_CITE.sub("", matching_form(cand).replace(" ", "")), doc.m)
         if chosen is not None:
             return chosen, chosen.level
+    # a re-post without title or signature: the recipients give the sender's level, the 文号 prefix its place
+    line = recipients(doc, limit)
+    level = sender_level(line)
+    placed = sender_region(line, level, matching_form(meta.doc_number or ""))
+    if placed is not None:
+        return placed, placed.level
+    if level == "national" and not meta.issuers:
+        return None, "national"
     hinted = lookup(hint) if hint else None
     if hinted is not None:
         return hinted, hinted.level
@@ -141,7 +151,7 @@ def analyze(text: str | None = None, *, html: str | None = None, url: str = "",
     title_m = matching_form(meta.title) if meta.title else None
     notice_m = matching_form(meta.notice_title) if meta.notice_title else None
     relevance = classify(title_m, notice_m, doc.m)
-    targets = extract_targets(doc.m)
+    targets = extract_targets(doc.m, subject="人工智能" if relevance.label == "yes" else None)
     for target in targets:  # report the original script, found at the same offsets
         if doc.aligned:
             target.text = doc.text[target.start:target.start + len(target.text)]

@@ -1,11 +1,12 @@
 """Page-text cleaning before analysis: page furniture lines (share bars, QR codes, editors, phone numbers,
-related-article lists), mis-encoded spaces and BOMs are dropped; widths and line endings unified."""
+related-article lists), mis-encoded spaces, BOMs and bracketed pinyin glosses are dropped; widths and line
+endings unified; letter-spaced lines (科 技 部, as official layouts print a signature) closed up."""
 
 from __future__ import annotations
 
 import re
 
-from zhtext.normalize import fold_width
+from zhtext.normalize import fold_width, strip_pinyin_glosses
 
 # Lines that are page furniture rather than document text (share bars, QR codes, editors, links, phones).
 _CHROME_LINE = re.compile(
@@ -23,14 +24,26 @@ _CHROME_LINE = re.compile(
     r")\s*$"
 )
 _MOJIBAKE_SPACES = re.compile(r"(?<=\s)\?+|\?+(?=\s|$)|(?<=[\u4e00-\u9fff])\?{2,}")
+# one Han character, then single spaces between single Han characters: 科 技 部 / 中 共 某 市 委
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff](?: [\u4e00-\u9fff])+")
+
+
+def _close_up(line: str) -> str:
+    """Join letter-spaced runs of a line; runs of two or more spaces still separate names (signers)."""
+    groups = re.split(r"(\s{2,})", line.strip())
+    if len(line.strip()) < 3 or not all(_LETTER_SPACED.fullmatch(g) or not g.strip() for g in groups):
+        return line
+    lead = line[: len(line) - len(line.lstrip())]
+    return lead + "".join(g.replace(" ", "") if g.strip() else g for g in groups)
 
 
 def clean_text(text: str) -> str:
     """Drop page chrome lines, mis-encoded spaces and BOMs; unify widths and line endings."""
     text = fold_width(text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_pinyin_glosses(text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     text = _MOJIBAKE_SPACES.sub(" ", text)
-    lines = [line.rstrip() for line in text.split("\n")]
+    lines = [_close_up(line.rstrip()) for line in text.split("\n")]
     kept = [line for line in lines if not _CHROME_LINE.match(line)]
     out = "\n".join(kept)
     return re.sub(r"\n{3,}", "\n\n", out).strip()

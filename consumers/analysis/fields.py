@@ -3,7 +3,8 @@
 Pages print it as ``索 引 号: …``, ``发文字号 | … |``, ``【发布部门】…`` or a label line followed by a
 value line. Labels are matched with optional spaces between their characters; each canonical field keeps
 the first non-empty value. Which labels name the *issuer* and which only the *publisher* matters:
-发文机关 is the issuer; 发布机构 / 发文单位 / 公开责任部门 / 来源 name the publishing office.
+发文机关 is the issuer, and so are the 发布机关 / 制定机关 (issuing organ) of law databases and Wikisource;
+发布机构 / 发文单位 / 公开责任部门 / 来源 name the publishing office.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 LABELS: dict[str, tuple[str, ...]] = {
     "index_no": ("索引号", "信息索引号"),
     "doc_number": ("发文字号", "文号", "文件编号", "发文文号", "文件字号"),
-    "issuer": ("发文机关", "制发机关", "成文单位"),
+    "issuer": ("发文机关", "制发机关", "成文单位", "发布机关", "制定机关"),
     "publisher": ("发布机构", "发文单位", "发布单位", "公开责任部门", "主办单位", "所属机构", "发布部门"),
     "issue_date": ("成文日期", "签署日期", "印发日期", "制发日期", "成文时间"),
     "publish_date": ("发布日期", "发布时间", "公布日期", "发文日期", "公开日期", "生成日期"),

@@ -15,7 +15,7 @@ from .dates import DATE_CN, DATE_CN_NUMERAL, parse_date
 from .text import Doc
 
 ORG_SUFFIX = (r"(?:中央|人民政府|政府|办公厅|办公室|委员会|常务委员会|管理委员会|管委会|领导小组|工作小组|小组|"
-              r"委|局|厅|部|院|署|办|会|司|中心|公司|集团|处|银行|法院|检察院)")
+              r"委|局|厅|部|院|署|办|会|司|中心|公司|集团|处|银行|分行|支行|法院|检察院)")
 _ORG_TOKEN = re.compile(rf"^(?:中共)?[\u4e00-\u9fff()（）]{{1,30}}{ORG_SUFFIX}$")
 _DATE_LINE = re.compile(
     r"^[(（]?\s*(?:" + re.sub(r"\?P<\w+>", "", DATE_CN.pattern) + "|" + re.sub(r"\?P<\w+>", "", DATE_CN_NUMERAL.pattern)
@@ -45,6 +45,16 @@ def is_org(token: str) -> bool:
 
 
 _JOINT_START = re.compile(r"^(?:中共|中国共产党|共青团|国家|国务院|中央|全国)")
+# a national body's local office is one body, not the national body plus a local one:
+# 国家金融监督管理总局常州监管分局, 中国人民银行某某省分行, 国家税务总局某某市税务局, 某某海关
+_LOCAL_OFFICE = re.compile(r"(?:监管分局|监管局|监管支局|分局|分行|支行|中心支行|营业管理部|税务局|调查总队|调查队|海关|"
+                           r"管理局|监督局|监察局)$")
+
+
+def _local_office_of(head: str, tail: str) -> bool:
+    found = region_at_start(tail)
+    return (bool(NATIONAL.match(head)) and found is not None and len(tail) - found[1] <= 6
+            and bool(_LOCAL_OFFICE.search(tail)))
 
 
 def split_joint(token: str) -> list[str]:
@@ -54,9 +64,22 @@ def split_joint(token: str) -> list[str]:
         head, tail = token[:cut], token[cut:]
         if len(head) < 3 or len(tail) < 3 or not is_org(head) or not is_org(tail):
             continue
+        if _local_office_of(head, tail):
+            return [token]
         if _JOINT_START.match(tail) or region_at_start(tail) is not None:
             return [head, *split_joint(tail)]
     return [token]
+
+
+def _misplaced_space(first: str, second: str) -> list[str] | None:
+    """Two signers whose separating space slipped into the second name (人力资源社会保障部住房 城乡建设部):
+    re-cut the pair at the organisation ending nearest to the printed space."""
+    joined = first + second
+    cuts = [m.end() for m in re.finditer(ORG_SUFFIX, joined) if 3 <= m.end() <= len(joined) - 3]
+    for cut in sorted(cuts, key=lambda c: abs(c - len(first))):
+        if is_org(joined[:cut]) and is_org(joined[cut:]):
+            return [joined[:cut], joined[cut:]]
+    return None
 
 
 # signers separated by spaces, 、 or — when laid out in a table — by the renderer's cell separator |
@@ -68,9 +91,45 @@ def org_line_tokens(line: str) -> list[str] | None:
     tokens = [t for t in _SIGNERS_SPLIT.split(line.strip()) if t]
     if not tokens or len(tokens) > 6:
         return None
+    for i in range(len(tokens) - 1):
+        if not is_org(tokens[i]) and not _SENTENCE_PUNCT.search(tokens[i]):
+            repaired = _misplaced_space(tokens[i], tokens[i + 1])
+            if repaired:
+                tokens[i:i + 2] = repaired
     if not all(is_org(t) for t in tokens):
         return None
     return [part for t in tokens for part in split_joint(t)]
+
+
+def _broken_name(above: str, below: str) -> list[str] | None:
+    """A long name broken over two signature lines (中共某省委网络安全和 / 信息化委员会办公室): the line above
+    ends with the start of a name (a place or 中共 …), the line below opens with its continuation."""
+    upper = [t for t in _SIGNERS_SPLIT.split(above) if t]
+    lower = [t for t in _SIGNERS_SPLIT.split(below) if t]
+    if not upper or not lower or is_org(upper[-1]) or _SENTENCE_PUNCT.search(upper[-1]):
+        return None
+    if not (_JOINT_START.match(upper[-1]) or region_at_start(upper[-1])):
+        return None
+    if _JOINT_START.match(lower[0]) or region_at_start(lower[0]):
+        return None
+    return org_line_tokens(" ".join([*upper[:-1], upper[-1] + lower[0], *lower[1:]]))
+
+
+def as_printed(printed: str, tokens: list[str]) -> list[str]:
+    """``tokens`` (found in the matching form) cut from the printed line, so the names keep their script."""
+    flat = re.sub(r"[\s|、]+", "", printed)
+    if len(flat) != sum(len(t) for t in tokens):
+        return tokens
+    out, pos = [], 0
+    for token in tokens:
+        out.append(flat[pos:pos + len(token)])
+        pos += len(token)
+    return out
+
+
+def _printed_line(doc: Doc, start: int, end: int) -> str:
+    lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
+    return doc.cut(start + lead, start + lead + len(doc.m[start:end].strip()))
 
 
 def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str]]]:
@@ -92,9 +151,7 @@ def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str
             if same_line and tokens and parse_date(same_line["date"]):
                 lead = len(doc.m[start:end]) - len(doc.m[start:end].lstrip())
                 printed = doc.cut(start + lead, start + lead + len(same_line["orgs"]))
-                printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
-                return (printed_tokens if len(printed_tokens) == len(tokens) else tokens,
-                        parse_date(same_line["date"]), plain)
+                return as_printed(printed, tokens), parse_date(same_line["date"]), plain
             if _RECIPIENTS.search(text):
                 seen_recipients = True
             continue
@@ -102,19 +159,25 @@ def find_signature(doc: Doc) -> tuple[list[str], str | None, list[tuple[int, str
         if iso is None:
             continue
         issuers: list[str] = []
+        below: tuple[int, int] | None = None  # (issuers taken from the line below, its index)
         j = idx - 1
-        while j >= 0 and len(issuers) < 20:
+        while j >= 0 and len(issuers) < 30:
             above = lines[j][2]
             if not above:
                 j -= 1
                 continue
             tokens = org_line_tokens(above)
+            printed = _printed_line(doc, lines[j][0], lines[j][1])
+            if tokens is None and below is not None:
+                taken, k = below
+                tokens = _broken_name(above, lines[k][2])
+                if tokens is not None:
+                    issuers = issuers[taken:]
+                    printed += _printed_line(doc, lines[k][0], lines[k][1])
             if tokens is None:
                 break
-            first = lines[j][0] + (len(doc.m[lines[j][0]:lines[j][1]]) - len(doc.m[lines[j][0]:lines[j][1]].lstrip()))
-            printed = doc.cut(first, first + len(above))
-            printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
-            issuers = (printed_tokens if len(printed_tokens) == len(tokens) else tokens) + issuers
+            issuers = as_printed(printed, tokens) + issuers
+            below = (len(tokens), j)
             j -= 1
         if issuers:
             return issuers, iso, plain
@@ -161,8 +224,7 @@ def headline_issuers(doc: Doc, limit: int) -> list[str]:
             tokens = org_line_tokens(match["orgs"])
             if tokens:
                 printed = doc.cut(start, end).strip()[: len(match["orgs"])]
-                printed_tokens = [t for t in _SIGNERS_SPLIT.split(printed) if t]
-                return printed_tokens if len(printed_tokens) == len(tokens) else tokens
+                return as_printed(printed, tokens)
     return []
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 from zhtext.normalize import fold_width, matching_form
 
 from .fields import parse_fields
-from .metadata import ends_with_genre
+from .heading import ends_with_genre
 
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|table|p|meta|title|span|td|li|article)\b", re.I)
 _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",

@@ -1,16 +1,23 @@
-"""Quantitative goals (目标) as records: metric, comparator, value, unit, year.
+"""Quantitative goals (目标) as records: metric, comparator, value, unit, year, normalised value and unit.
 
-``产业规模超过300亿元`` under ``到2020年`` → (产业规模, >, 300, 亿元, 2020). Numbers are found with patterns
+``产业规模超过300亿元`` under ``到2020年`` in an AI plan → (人工智能产业规模 ← wording 产业规模, >, 300, 亿元, 2020;
+300 亿元 normalised). ``metric`` is the canonical name of ``metrics`` or the object counted, ``wording`` the
+plan's own words for it; numbers are found with patterns
 before any segmentation (jieba splits 千亿级 and 80万至100万元); cn2an converts only the numeral part.
 Handled forms: 1200亿元, 5.25EFlops, 2—3个 / 10-30% / 80万至100万元 (ranges, value "a-b"), 1/3 and 三分之一,
 百分之三十, 千亿级 / 万人级别 (orders of magnitude, comparator "~"), Chinese numerals (二十个).
 A goal needs a target year in context (到2025年 / 2025年底 …); support amounts (给予最高…万元补贴) are not goals.
+A bare order of magnitude before a unit (超万亿元, 达千亿元) is one of that unit (1 万亿元, 1000 亿元); a rate
+followed directly by its figure (普及率70%以上) is a goal without a verb.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+
+from .metrics import VERBS as _VERBS
+from .metrics import metric_of, normalize
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]{{1,8}})"
@@ -34,11 +41,22 @@ _A = re.compile(
     rf"(?P<metric>[^，,。；;、:：\n]{{2,40}}?)(?P<cmp>{PRE})\s*{VALUE}\s*(?P<unit>{UNIT})?\s*(?P<post>以上|左右|以内|以下)?"
 )
 _B = re.compile(
-    rf"(?P<verb>打造|培育|建成|建设|形成|引进|新增|累计|新建|集聚|推出|认定|布局|招引|创建|培养|遴选|实施|落地)?"
-    rf"\s*{VALUE}\s*(?P<unit>{UNIT})\s*(?P<post>以上|左右)?(?:的)?(?!以上|左右)(?P<noun>[\u4e00-\u9fffA-Za-z“”\"+]{{2,30}})"
+    rf"(?P<verb>打造|培育|建成|建设|形成|引进|新增|累计|新建|集聚|推出|认定|布局|招引|创建|培养|遴选|实施|落地|引培|引育)?"
+    rf"\s*{VALUE}\s*(?P<unit>{UNIT})\s*(?P<post>以上|左右)?(?:的)?(?!以上|左右)"
+    rf"(?P<noun>[\u4e00-\u9fffA-Za-z“”\"+](?:[\u4e00-\u9fffA-Za-z“”\"+]|、(?=[\u4e00-\u9fff]{{2}})){{1,40}})"
 )
+_E = re.compile(  # 应用普及率70%以上 / 毛入园率85%: a rate and its figure, without a verb (found from the rate word,
+    # the metric is read back to the clause start)
+    r"(?:率|比重|占比|比例)\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>%|个百分点)\s*(?P<post>以上|左右|以内|以下)?"
+)
+_CLAUSE_START = re.compile(r"[^，,。；;:：\n]{2,40}$")
+# what follows the object in 100个示范社区全面建成: the predicate, not part of the object's name
+_PREDICATE = re.compile(r"(?:(?:全面|基本|全部|初步|顺利|加快)?(?:建成|完成|实现|形成|投用|投运|运营|落地|开工)|"
+                        r"走在(?:全国|全省|国内|世界)前列|(?:达到|处于)(?:国际|国内|全国)[^的]{0,4}水平)$")
+_BARE_MAGNITUDE = {"万亿": (1, "万亿"), "千亿": (1000, "亿"), "百亿": (100, "亿"), "十亿": (10, "亿"), "亿": (1, "亿"),
+                   "千万": (1000, "万"), "百万": (100, "万"), "十万": (10, "万")}
 _C = re.compile(
-    r"(?P<verb>新建|建成|新增|引进|培育|打造|建设|认定|创建|部署|开通|推广)(?P<noun>[\u4e00-\u9fffA-Za-z0-9]{2,20}?)"
+    r"(?P<verb>新建|建成|新增|引进|培育|打造|建设|认定|创建|部署|开通|推广|引培|引育|招引|落地)(?P<noun>[\u4e00-\u9fffA-Za-z0-9]{2,20}?)"
     r"(?<![\d.])(?P<val>\d+(?:\.\d+)?万?|[一二两三四五六七八九十百千]{2,6})(?P<unit>个|家|项|台|套|座|所|条|件|款|人|名|户|辆|架)(?P<post>以上|左右)?(?![\u4e00-\u9fff])"
 )
 _D = re.compile(  # 揭榜国家人工智能创新任务15项以上: noun, number, counter and 以上/左右 (the goal marker)
@@ -59,12 +77,18 @@ _MAG_VALUE = {"千亿": (1000, "亿"), "百亿": (100, "亿"), "万亿": (1, "�
 
 @dataclass
 class Target:
+    """``metric``: canonical name or the object counted; ``wording``: the plan's words for it; ``value`` and
+    ``unit`` as printed; ``value_normalized`` / ``unit_normalized`` in the dimension's one unit."""
+
     text: str
     metric: str
     comparator: str
     value: float | int | str
     unit: str
     year: int | None
+    wording: str = ""
+    value_normalized: float | int | str | None = None
+    unit_normalized: str = ""
     start: int = 0
 
     def to_dict(self) -> dict[str, object]:
@@ -110,11 +134,10 @@ def _fmt(value: float | int) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_VERB_ONLY = re.compile(r"^(?:形成|打造|培育|建成|建设|新增|实现|达到|完成|推动|引进|集聚|累计|力争|争取)$")
 
 
 def _clean_metric(metric: str) -> str:
-    metric = metric.strip(" “”\"")
+    metric = re.sub(r"分别$", "", metric.strip(" “”\""))
     previous = None
     while previous != metric:
         previous = metric
@@ -158,8 +181,9 @@ def _line_years(text: str, years: list[tuple[int, int]]) -> list[tuple[int, int,
     return out
 
 
-def extract_targets(text: str, *, base: int = 0) -> list[Target]:
-    """Targets in ``text`` (Simplified matching form); offsets are relative to ``base``."""
+def extract_targets(text: str, *, base: int = 0, subject: str | None = None) -> list[Target]:
+    """Targets in ``text`` (Simplified matching form); offsets are relative to ``base``. ``subject`` is the
+    plan's own industry when known (人工智能 for an AI plan): a bare 产业规模 is then that industry's."""
     years = _year_context(text)
     found: list[Target] = []
     taken: list[tuple[int, int]] = []
@@ -188,22 +212,27 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
         if isinstance(value, int) and 1990 <= value <= 2100 and unit in ("", "年"):
             return
         metric = _clean_metric(metric)
-        if _VERB_ONLY.match(metric):
+        if _VERBS.fullmatch(metric):
             return
         if len(metric) < 2:
             # "到2030年底力争突破1000亿元": the metric is the one of the goal just before, same paragraph
             previous = [t for t in found if base + start - t.start < 300]
             if not previous:
                 return
-            metric = previous[-1].metric
+            metric = previous[-1].wording
         unit = _UNIT_ALIASES.get(unit, unit)
         taken.append((start, end))
-        found.append(Target(text=text[start:end].strip(" ,，"), metric=metric, comparator=cmp, value=value,
-                            unit=unit, year=year, start=base + start))
+        normalized, unit_normalized = normalize(value, unit)
+        found.append(Target(text=text[start:end].strip(" ,，"), metric=metric_of(metric, unit, subject=subject),
+                            comparator=cmp, value=value, unit=unit, year=year, wording=metric,
+                            value_normalized=normalized, unit_normalized=unit_normalized, start=base + start))
 
     for match in _A.finditer(text):
         unit = match["unit"] or ""
         raw = match["val"]
+        if raw in _BARE_MAGNITUDE and unit.startswith("元"):
+            count, prefix = _BARE_MAGNITUDE[raw]  # 超万亿元: one 万亿元
+            raw, unit = str(count), prefix + unit
         if not unit:
             unit_in = re.search(UNIT + "$", raw)
             unit = unit_in.group(0) if unit_in else ("%" if raw.startswith("百分之") else "")
@@ -220,10 +249,18 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
         while (more := _MORE.match(text[tail:])) is not None:  # 分别下降15%、10%和26%
             add(start, tail + more.end(), match["metric"], cmp, more["val"], more["unit"], overlap=True)
             tail += more.end()
+    for match in _E.finditer(text):
+        clause = _CLAUSE_START.search(text, max(0, match.start() - 40), match.start())
+        if clause is None:
+            continue
+        metric = text[clause.start():match.start("val")].rstrip()
+        add(clause.start(), match.end(), metric, _POST.get(match["post"] or "", "="), match["val"], match["unit"])
     for match in _C.finditer(text):
         cmp = _POST.get(match["post"] or "", "=")
         add(match.start(), match.end(), match["verb"] + match["noun"] + "数量", cmp, match["val"], match["unit"])
     for match in _D.finditer(text):
+        if re.match(r"[\u4e00-\u9fff]", text[match.end():match.end() + 1]) or match["noun"][-1] in "和及与":
+            continue  # 构建30个以上数据集 / …数据集和5个左右大模型: the object follows the number (read below)
         add(match.start(), match.end(), match["noun"] + "数量", _POST[match["post"]], match["val"], match["unit"])
     for match in _B.finditer(text):
         raw, unit = match["val"], match["unit"]
@@ -235,7 +272,7 @@ def extract_targets(text: str, *, base: int = 0) -> list[Target]:
             continue
         if re.fullmatch(rf"[{_CN_NUM}]", raw) and not match["post"]:
             continue  # 一批 / 六项基本指标: a single Chinese digit before a counter is rarely a goal
-        noun = re.split(r"[的和及与]", match["noun"], maxsplit=1)[0] if len(match["noun"]) > 12 else match["noun"]
+        noun = _PREDICATE.sub("", re.split(r"[和及与]一(?:批|系列)", match["noun"])[0]).rstrip("和及与、")
         cmp = _POST.get(match["post"] or "", "=")
         if re.search(r"-|—|–|~|～|至|到", raw):
             cmp = "range"

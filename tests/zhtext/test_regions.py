@@ -86,3 +86,15 @@ def test_old_names_still_resolve_for_older_documents():
 def test_short_place_name_followed_by_a_ministry_suffix_is_not_a_place():
     assert region_at_start("公安部") is None
     assert region_at_start("公安县人民政府")[0].district == "公安县"
+
+
+def test_doc_number_prefix_names_the_issuing_government_at_a_known_level():
+    from zhtext.region_names import region_of_doc_number
+
+    assert region_of_doc_number("苏政发〔2025〕108号", "provincial").name == "江苏省"
+    assert region_of_doc_number("苏府办〔2024〕140号", "municipal").name == "苏州市"
+    assert region_of_doc_number("青政办函〔2022〕25号", "provincial").name == "青海省"
+    assert region_of_doc_number("青政办字〔2024〕21号", "municipal").name == "青岛市"
+    assert region_of_doc_number("榕政综〔2024〕3号", "municipal").name == "福州市"
+    assert region_of_doc_number("宁政发〔2024〕3号", "municipal") is None  # 宁德 or 宁波 (or 南京): ambiguous
+    assert region_of_doc_number("苏政发〔2025〕108号", None) is None

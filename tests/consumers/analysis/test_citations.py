@@ -31,3 +31,18 @@ def test_nested_title_marks_stay_inside_the_cited_title():
 def test_link_attaches_known_document_ids():
     found = link(extract_citations("贯彻《新一代人工智能发展规划》(国发[2017]35号)。"), {squash("国发〔2017〕35号"): "doc-1"})
     assert found[0].linked_id == "doc-1"
+
+
+def test_issued_aliased_undocumented_and_own_garbled_titles_are_not_citations():
+    text = ("各县(区)人民政府：\n《某某市低空经济行动计划》《某某市低空经济若干措施》已经市政府同意，现印发给你们。\n"
+            "我们制定了《某某市健康城市实施方案》。现印发给你们，请认真执行。\n"
+            "春节档电影《流浪地球2》带火了机器人。根据《某某省低空经济条例》，制定本计划(以下简称《行动计划》)。\n"
+            "附件：某某市数字乡村规划(2019 2021 年)(征求意见稿)《某某市数字乡村规划(2019 2021 年)》\n")
+    cited = [c.title for c in extract_citations(text, None, ("某某市数字乡村规划(2019—2021年)",)) if c.title]
+    assert cited == ["某某省低空经济条例"]
+
+
+def test_government_orders_and_lead_words_of_doc_numbers_are_read():
+    text = "按照《某某市停车管理办法》(2015年市人民政府令第16号)执行。该计划由教育部以教技〔2018〕3号印发。"
+    numbers = [c.doc_number for c in extract_citations(text) if c.doc_number]
+    assert numbers == ["2015年市人民政府令第16号", "教技〔2018〕3号"]

@@ -5,16 +5,21 @@ import pytest
 from tools.evaluate_analysis import METADATA_FIELDS, SETS, format_report, main, run
 
 
-@pytest.mark.parametrize(("which", "minimum"), [("original", 40), ("blind", 20), ("blind2", 30)])
-def test_eval_figures_stay_above_thresholds(fixtures_dir, which, minimum):
+# (set, cases at least, bar for every metadata field's precision and recall and for AI relevance): the 40
+# real texts (d26–d65) are held to the goal of issue 13, 0.97
+@pytest.mark.parametrize(("which", "minimum", "bar"),
+                         [("original", 40, 0.95), ("real", 40, 0.97), ("blind", 20, 0.95), ("blind2", 30, 0.95),
+                          ("blind3", 20, 0.95)])
+def test_eval_figures_stay_above_thresholds(fixtures_dir, which, minimum, bar):
     report = run(fixtures_dir, (which,))
     assert report.cases >= minimum
-    for name in METADATA_FIELDS:
+    scored = [name for name in METADATA_FIELDS if report.fields[name].total]  # the real set labels no web dates
+    assert len(scored) >= len(METADATA_FIELDS) - 3, scored
+    for name in scored:
         tally = report.fields[name]
-        assert tally.total > 0, name
-        assert tally.precision >= 0.95 and tally.recall >= 0.95, (name, format_report(report))
+        assert tally.precision >= bar and tally.recall >= bar, (name, format_report(report))
     ai = report.fields["ai_relevance=yes"]
-    assert ai.precision >= 0.95 and ai.recall >= 0.95
+    assert ai.precision >= bar and ai.recall >= bar
 
 
 def test_copied_labeled_texts_match_the_shared_material(shared_dir, fixtures_dir):
@@ -31,4 +36,4 @@ def test_make_eval_reports_each_set_and_the_combined_figures(fixtures_dir, capsy
     assert "=== original set ===" in out and "=== blind set ===" in out and "=== combined ===" in out
     combined = run(fixtures_dir, SETS)
     assert combined.cases == sum(run(fixtures_dir, (which,)).cases for which in SETS)
-    assert "=== blind2 set ===" in out
+    assert "=== blind2 set ===" in out and "=== real set ===" in out and "=== blind3 set ===" in out

@@ -1,5 +1,5 @@
 from consumers.analysis import analyze
-from consumers.analysis.metadata import doc_type_of
+from consumers.analysis.heading import doc_type_of
 
 from .conftest import analysed
 

@@ -4,7 +4,7 @@ from consumers.analysis.targets import extract_targets, parse_number
 
 
 @pytest.mark.parametrize(
-    ("text", "metric", "comparator", "value", "unit", "year"),
+    ("text", "wording", "comparator", "value", "unit", "year"),
     [
         ("到2020年,产业规模超过300亿元。", "产业规模", ">", 300, "亿元", 2020),
         ("到2020年,集聚千亿级人工智能产业。", "人工智能产业", "~", 1000, "亿元", 2020),
@@ -18,11 +18,11 @@ from consumers.analysis.targets import extract_targets, parse_number
         ("到2025年,覆盖率达到百分之三十。", "覆盖率", "=", 30, "%", 2025),
     ],
 )
-def test_target_forms_are_parsed_into_records(text, metric, comparator, value, unit, year):
+def test_target_forms_are_parsed_into_records(text, wording, comparator, value, unit, year):
     found = extract_targets(text)
     assert len(found) == 1, found
     target = found[0]
-    assert (target.metric, target.comparator, target.value, target.unit, target.year) == (metric, comparator, value, unit, year)
+    assert (target.wording, target.comparator, target.value, target.unit, target.year) == (wording, comparator, value, unit, year)
 
 
 def test_subsidy_amounts_and_goals_without_a_year_are_not_targets():
