@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench eval lint venv clean assets
+.PHONY: run test demo bench bench-archive eval lint venv clean assets
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: $(STAMP) assets
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Search on a generated 1,000,000-document archive (hours the first time; cached outside git, then minutes).
+bench-archive: $(STAMP)
+	$(BIN)/python -m bench.archive $(DOCUMENTS)
 
 eval: $(STAMP)
 	$(BIN)/python -m tools.evaluate_analysis $(ARGS)

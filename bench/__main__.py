@@ -19,6 +19,11 @@ def main(selected: list[str]) -> int:
         module = importlib.import_module(f"bench.{info.name}")
         print(f"running {info.name} ...", file=sys.stderr, flush=True)
         rows.extend(module.run())
+    print_rows(rows)
+    return 0
+
+
+def print_rows(rows: list[bench.Row]) -> None:
     header = f"{'benchmark':44} {'ours':>12} {'baseline':>12} {'unit':>10} {'ratio':>7}  baseline"
     print(header)
     print("-" * len(header))
@@ -27,7 +32,6 @@ def main(selected: list[str]) -> int:
             f"{row.name:44} {row.ours:12.4g} {row.baseline:12.4g} {row.unit:>10} {row.ratio:7.2f}  "
             f"{row.baseline_name}{'  (' + row.note + ')' if row.note else ''}"
         )
-    return 0
 
 
 if __name__ == "__main__":

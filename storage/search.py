@@ -1,56 +1,57 @@
-"""Archive search: full text over document versions (the index is ``storage.search_index``) with
-metadata filters, ranked, with highlighted snippets.
+"""Archive search: full text over document versions with metadata filters, ranked, with highlighted
+snippets. The query language is ``storage.search_query``'s, the index ``storage.search_index``'s.
 
-Chinese has no spaces, and neither SQLite's unicode61 tokenizer nor PostgreSQL's parsers segment it, so
-text is segmented in Python (jieba with the analysis user dictionary) and stored as space-separated
-words: SQLite keeps them in an FTS5 table ranked by bm25, PostgreSQL in a ``simple`` tsvector with a GIN
-index ranked by ts_rank. The same ``searchable`` normalisation (NFKC, Simplified script, line wraps
-inside a sentence removed) runs at index and at query time, so 補貼 finds 补贴 and 人工智\\n能 is one word.
+Ranking, best first: title hits before body-only hits (a title match weighs ten body matches), then term
+frequency against document length (bm25 on SQLite; ts_rank_cd on PostgreSQL, which also rewards terms
+that stand close together), then recency (issue date) and administrative level as tie-breakers. A term
+in every document still ranks by frequency and title: SQLite's bm25 floors the weight of such a term
+instead of zeroing it. ``SearchHit.score`` is relevance relative to the best hit of the query (1.0).
 
-Why an explicit ``index_version`` call instead of SQL triggers: a trigger cannot run jieba (SQLite would
-need a Python function registered on every connection, PostgreSQL a plpython extension we do not have),
-so the store stage calls ``index_version`` in the transaction that adds the version. Only texts are
-indexed, one row per version; every filter reads the ``documents`` row at query time, so metadata
-changes (status removed, re-analysis) need no re-indexing.
-
-Matching: every word of the query must occur (AND); the words of a "quoted phrase" must also be
-consecutive. Ranking is bm25 (SQLite) or ts_rank (PostgreSQL), a title word weighing more than a body word.
-Index time also adds jieba's dictionary sub-words (财政补贴 → 财政, 补贴, 财政补贴), so a 2-character term
-inside a longer word is found; a fragment that is not a dictionary word (政办 inside 政办发) is not, and a
-quoted phrase starting inside a compound (智能产业 in 人工智能产业) is not consecutive in the index.
+At scale, a term in half the archive matches hundreds of thousands of versions; ranking them all cannot
+answer in interactive time. So a query ranks the ``RANK_WINDOW`` most recently stored matches that pass
+its filters — every match when there are fewer (a filter or another term narrows the window); pages
+deeper than the window rank the next whole multiple of it. On SQLite a window that is only part of the
+matches is ranked without bm25 (title hits, then date and level; see ``_broad_page``). ``count`` is
+always exact.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    REAL,
     ColumnElement,
     Select,
+    String,
+    case,
+    cast,
     column,
     func,
+    literal,
     literal_column,
     select,
     table,
     text,
+    union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session
 
 from core.errors import SearchError
 from storage.models import Document, DocumentVersion
-from storage.search_index import PG_TABLE, SQLITE_TABLE, dialect_of, query_terms, searchable
+from storage.search_index import PG_TABLE, SQLITE_TABLE, dialect_of
+from storage.search_query import Phrase, Term, Word, fts5_match, parse, tsquery_text
+from storage.search_snippets import snippet
 from storage.validity import in_force_condition
 from zhtext.docnumbers import normalize_doc_number
 from zhtext.normalize import matching_form, squash
 from zhtext.regions import lookup
 
-# bm25 column weights (title, body): a word in the title counts as much as four in the body.
-TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
+# bm25 column weights (title, body): a title match counts as much as ten in the body.
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 STATUSES = ("active", "removed")
 
 
@@ -167,63 +168,218 @@ def _filters(query: SearchQuery, dialect: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _statement(session: Session, query: SearchQuery, terms: Sequence[tuple[str, ...]]) -> Select[Any]:
-    """Matching (document id, version id, score) rows with every filter applied, unordered."""
+LEVEL_ORDER = {"national": 0, "provincial": 1, "municipal": 2, "district": 3}
+RANK_WINDOW = 2000
+SAMPLE_STRATA = 32
+# ts_rank_cd weights, in PostgreSQL's {D, C, B, A} order: title (A) words weigh ten body (B) words.
+PG_WEIGHTS = "{0.0, 0.0, 0.1, 1.0}"
+
+
+def _sqlite_match(terms: list[Term]) -> tuple[Select[Any], ColumnElement[Any]]:
+    fts = table(SQLITE_TABLE, column("rowid"))
+    relevance = -func.bm25(literal_column(SQLITE_TABLE), TITLE_WEIGHT, BODY_WEIGHT, TITLE_WEIGHT, BODY_WEIGHT)
+    stmt = (
+        select(Document.id, DocumentVersion.id.label("version_id"), relevance.label("score"))
+        .select_from(fts)
+        .join(DocumentVersion, DocumentVersion.id == fts.c.rowid)
+        .where(text(f"{SQLITE_TABLE} MATCH :match").bindparams(match=fts5_match(terms)))
+    )
+    return stmt, fts.c.rowid
+
+
+_PG_INDEX = table(PG_TABLE, column("version_id"), column("tsv"), column("grams"), column("plain"))
+
+
+def _pg_match(terms: list[Term]) -> tuple[Select[Any], ColumnElement[Any]]:
+    index = _PG_INDEX
+    conditions: list[ColumnElement[bool]] = []
+    relevance: ColumnElement[Any] = literal(0.0)
+    words = [t.word for t in terms if isinstance(t, Word)]
+    if words:
+        tsquery = func.phraseto_tsquery(literal_column("'simple'"), words[0])
+        for word in words[1:]:
+            tsquery = tsquery.op("&&")(func.phraseto_tsquery(literal_column("'simple'"), word))
+        conditions.append(index.c.tsv.op("@@")(tsquery))
+        weights = cast(literal(PG_WEIGHTS), ARRAY(REAL))
+        relevance = relevance + func.ts_rank_cd(weights, index.c.tsv, tsquery, 1)
+    for phrase in (t for t in terms if isinstance(t, Phrase)):
+        tokens, prefix = phrase.tokens()
+        printed = literal(phrase.printed, String)
+        # The character pairs narrow the candidates; the folded text confirms the phrase as printed.
+        conditions.append(index.c.grams.op("@@")(cast(literal(tsquery_text(tokens, prefix)), TSQUERY)))
+        conditions.append(func.strpos(index.c.plain, printed) > 0)
+        # Relevance of a phrase: in the title or not (counting its occurrences in every text of the window
+        # costs more than the rest of the query).
+        title_hit = case((func.strpos(func.split_part(index.c.plain, "\n", 1), printed) > 0, 1.0), else_=0.0)
+        relevance = relevance + title_hit
+    # The matches first, from the GIN indexes: left to itself the planner probes the index table once per
+    # stored version (it cannot estimate the latest-version join), which grows with the archive.
+    matches = select(index.c.version_id).where(*conditions).cte("matches").prefix_with("MATERIALIZED")
+    stmt = (
+        select(Document.id, DocumentVersion.id.label("version_id"), relevance.label("score"))
+        .select_from(matches)
+        .join(index, index.c.version_id == matches.c.version_id)
+        .join(DocumentVersion, DocumentVersion.id == matches.c.version_id)
+    )
+    return stmt, matches.c.version_id
+
+
+def _statement(
+    session: Session, query: SearchQuery, terms: list[Term]
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Matching (document id, version id, score) rows with every filter applied, unordered; and the
+    column holding the version id in index order (the ranking window's order)."""
     dialect = dialect_of(session)
     v, d = DocumentVersion, Document
     if not terms:
-        stmt = select(d.id, v.id.label("version_id"), literal_column("0.0").label("score")).select_from(v)
+        stmt, order = select(d.id, v.id.label("version_id"), literal_column("0.0").label("score")).select_from(v), v.id
     elif dialect == "sqlite":
-        fts = table(SQLITE_TABLE, column("rowid"))
-        match = " ".join('"' + " ".join(term).replace('"', '""') + '"' for term in terms)
-        score = -func.bm25(literal_column(SQLITE_TABLE), TITLE_WEIGHT, BODY_WEIGHT)
-        stmt = (
-            select(d.id, v.id.label("version_id"), score.label("score"))
-            .select_from(fts)
-            .join(v, v.id == fts.c.rowid)
-            .where(text(f"{SQLITE_TABLE} MATCH :match").bindparams(match=match))
-        )
+        stmt, order = _sqlite_match(terms)
     elif dialect == "postgresql":
-        index = table(PG_TABLE, column("version_id"), column("tsv"))
-        tsquery = func.phraseto_tsquery(literal_column("'simple'"), " ".join(terms[0]))
-        for term in terms[1:]:
-            tsquery = tsquery.op("&&")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(term)))
-        stmt = (
-            select(d.id, v.id.label("version_id"), func.ts_rank(index.c.tsv, tsquery).label("score"))
-            .select_from(index)
-            .join(v, v.id == index.c.version_id)
-            .where(index.c.tsv.op("@@")(tsquery))
-        )
+        stmt, order = _pg_match(terms)
     else:
         raise SearchError(f"full-text search is not implemented for {dialect}")
-    stmt = stmt.join(d, d.id == v.document_id)
-    if not query.all_versions:
-        stmt = stmt.where(d.latest_version_id == v.id)
-    return stmt.where(*_filters(query, dialect))
+    if query.all_versions:
+        stmt = stmt.join(d, d.id == v.document_id)
+    elif dialect == "postgresql":
+        # One join condition: with both (the same fact twice) PostgreSQL estimates one row and loops over
+        # the matches once per stored document.
+        stmt = stmt.join(d, d.latest_version_id == v.id)
+    else:
+        stmt = stmt.join(d, d.id == v.document_id).where(d.latest_version_id == v.id)
+    return stmt.where(*_filters(query, dialect)), order
 
 
 def matching_statement(session: Session, query: SearchQuery) -> Select[Any]:
     """(document id, version id, score) of every match of ``query``, filters applied, unordered, unlimited."""
-    return _statement(session, query, query_terms(query.text))
+    return _statement(session, query, parse(query.text))[0]
 
 
 def count(session: Session, query: SearchQuery) -> int:
     """How many documents (or versions, with ``all_versions``) match, ignoring limit and offset."""
-    stmt = _statement(session, query, query_terms(query.text)).subquery()
+    stmt = matching_statement(session, query).with_only_columns(literal_column("1")).subquery()
     return session.scalar(select(func.count()).select_from(stmt)) or 0
 
 
-def search(session: Session, query: SearchQuery) -> list[SearchHit]:
-    """Best matches first (bm25 / ts_rank); without query text, the most recently issued first."""
-    terms = query_terms(query.text)
-    stmt = _statement(session, query, terms)
-    if terms:
-        stmt = stmt.order_by(literal_column("score").desc(), Document.id.desc())
+@dataclass(frozen=True)
+class Window:
+    """The most recently stored matches of a query (version ids, newest first); ``complete`` when they are
+    all of its matches. ``estimate`` extrapolates the match count from how densely they fill the ids."""
+
+    version_ids: list[int]
+    complete: bool
+    estimate: int
+
+
+def window(session: Session, query: SearchQuery, size: int | None = None) -> Window:
+    """The newest ``size`` (``RANK_WINDOW``) matches, read in index order (SQLite's FTS5 stops there)."""
+    size = size or RANK_WINDOW
+    stmt, order = _statement(session, query, parse(query.text))
+    ids = list(session.scalars(stmt.with_only_columns(order).order_by(order.desc()).limit(size)))
+    if len(ids) < size:
+        return Window(ids, True, len(ids))
+    newest = session.scalar(select(func.max(DocumentVersion.id))) or ids[0]
+    return Window(ids, False, round(len(ids) * newest / max(1, newest - ids[-1] + 1)))
+
+
+def sampled_statement(session: Session, query: SearchQuery, every: int, *columns: Any) -> Any:
+    """``columns`` of the matches of ``query``, or (``every`` > 1) of a sample of about one in ``every``:
+    the matches in ``SAMPLE_STRATA`` version-id ranges spread evenly over the archive. Ranges, not every
+    k-th id, because the index seeks to a range, where it would have to test each match for a modulus."""
+    stmt, order = _statement(session, query, parse(query.text))
+    stmt = stmt.with_only_columns(*columns)
+    if every <= 1:
+        return stmt
+    newest = session.scalar(select(func.max(DocumentVersion.id))) or 0
+    stride = newest / SAMPLE_STRATA
+    width = max(1, round(stride / every))
+    starts = sorted({int(i * stride) + 1 for i in range(SAMPLE_STRATA)})
+    return union_all(*(stmt.where(order.between(start, start + width - 1)) for start in starts))
+
+
+def _exact_page(session: Session, stmt: Select[Any], order: Any, size: int, limit: int, offset: int) -> list[Any]:
+    """Rank the ``size`` newest matches by relevance (bm25 / ts_rank_cd), tie-broken by date and level.
+
+    On PostgreSQL the window is chosen first and relevance computed for its rows only: ts_rank_cd reads a
+    whole tsvector, which costs too much for every match of a common term."""
+    issued = func.coalesce(Document.issue_date, Document.publish_date)
+    level = case(LEVEL_ORDER, value=Document.admin_level, else_=len(LEVEL_ORDER))
+    extra = (issued.label("issued"), level.label("level"))
+    if dialect_of(session) == "postgresql":
+        relevance = stmt.selected_columns.score
+        newest = stmt.with_only_columns(Document.id, order.label("version_id"), *extra).order_by(
+            order.desc()).limit(size).subquery()
+        inner = (
+            select(newest, relevance)
+            .select_from(newest)
+            .join(_PG_INDEX, _PG_INDEX.c.version_id == newest.c.version_id)
+            .subquery()
+        )
     else:
+        inner = stmt.add_columns(*extra).order_by(order.desc()).limit(size).subquery()
+    best = func.max(inner.c.score).over()
+    page = (
+        select(inner.c.id, inner.c.version_id, (inner.c.score / func.nullif(best, 0.0)).label("score"))
+        .order_by(inner.c.score.desc(), inner.c.issued.desc().nulls_last(), inner.c.level, inner.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.execute(page).all())
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    id: int
+    version_id: int
+    score: float
+
+
+def _broad_page(session: Session, terms: list[Term], ids: list[int], limit: int, offset: int) -> list[Any]:
+    """Rank a window that is only part of the matches (SQLite): title hits first, then newest, then level.
+
+    bm25 would count every match of every term first (FTS5 computes a term's document frequency by reading
+    all its matches), which is what a term in most of the archive cannot afford."""
+    fts = table(SQLITE_TABLE, column("rowid"))
+    titled = set(session.scalars(
+        select(fts.c.rowid)
+        .where(text(f"{SQLITE_TABLE} MATCH :match").bindparams(match=fts5_match(terms, title_only=True)))
+        .where(fts.c.rowid >= ids[-1])
+    ))
+    issued = func.coalesce(Document.issue_date, Document.publish_date)
+    rows = session.execute(
+        select(DocumentVersion.id, Document.id, issued, Document.admin_level)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.id.in_(ids))
+    ).all()
+    ordered = sorted(rows, key=lambda r: (r[0] not in titled, -(r[2] or date.min).toordinal(),
+                                          LEVEL_ORDER.get(r[3] or "", len(LEVEL_ORDER)), -r[1]))
+    # Relative score: a title hit counts double, and falls off with the position in date order.
+    return [_Ranked(document_id, version_id,
+                    round((1.0 if version_id in titled else 0.5) * (1 - rank / (2 * len(ordered))), 4))
+            for rank, (version_id, document_id, _, _) in enumerate(ordered)][offset:offset + limit]
+
+
+def _ranked(session: Session, query: SearchQuery, terms: list[Term]) -> list[Any]:
+    """One page of (id, version_id, score) rows, best first (see the module docstring)."""
+    limit, offset = max(0, min(query.limit, 1000)), max(0, query.offset)
+    stmt, order = _statement(session, query, terms)
+    if not terms:
         issued = func.coalesce(Document.issue_date, Document.publish_date)
         stmt = stmt.order_by(issued.desc().nulls_last(), Document.id.desc())
+        return list(session.execute(stmt.limit(limit).offset(offset)).all())
+    size = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
+    if dialect_of(session) == "sqlite":
+        newest = window(session, query, size)
+        if not newest.complete:
+            return _broad_page(session, terms, newest.version_ids, limit, offset)
+    return _exact_page(session, stmt, order, size, limit, offset)
+
+
+def search(session: Session, query: SearchQuery) -> list[SearchHit]:
+    """Best matches first (see the module docstring); without query text, the most recently issued first."""
+    terms = parse(query.text)
     # Two phases: rank ids only, then load the few texts the snippets need.
-    ranked = session.execute(stmt.limit(max(0, min(query.limit, 1000))).offset(max(0, query.offset))).all()
+    ranked = _ranked(session, query, terms)
     if not ranked:
         return []
     version_ids = [row.version_id for row in ranked]
@@ -235,7 +391,6 @@ def search(session: Session, query: SearchQuery) -> list[SearchHit]:
             .where(DocumentVersion.id.in_(version_ids))
         ).all()
     }
-    marked = ["".join(term) for term in terms]
     hits = []
     for row in ranked:
         version, document = loaded[row.version_id]
@@ -249,37 +404,8 @@ def search(session: Session, query: SearchQuery) -> list[SearchHit]:
                 issue_date=document.issue_date, publish_date=document.publish_date,
                 effective_date=document.effective_date, expiry_date=document.expiry_date,
                 doc_type=document.doc_type, ai_label=document.ai_label, status=document.status, url=document.url,
-                score=round(float(row.score or 0.0), 6), snippet=snippet(version.text, marked),
+                score=round(float(row.score or 0.0), 4), snippet=snippet(version.text, terms),
                 latest=document.latest_version_id == version.id,
             )
         )
     return hits
-
-
-def snippet(body: str, terms: Sequence[str], width: int = 120) -> str:
-    """The window of the text holding the most distinct terms (earliest on ties), HTML-escaped, every term
-    wrapped in <mark>."""
-    flat = re.sub(r"\s+", " ", searchable(body)).strip()
-    lowered = flat.lower()
-    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
-    where = {t: [m.start() for m in re.finditer(re.escape(t), lowered)][:200] for t in ordered}
-    start, best = 0, 0
-    for anchor in sorted(p for positions in where.values() for p in positions):
-        begin = max(0, anchor - width // 3)
-        covered = sum(any(begin <= p <= begin + width - len(t) for p in where[t]) for t in ordered)
-        if covered > best:
-            start, best = begin, covered
-    window = flat[start:start + width]
-    out, pos = [], 0
-    if ordered:
-        pattern = re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE)
-        for match in pattern.finditer(window):
-            out.append(html.escape(window[pos:match.start()]))
-            out.append(f"<mark>{html.escape(match.group())}</mark>")
-            pos = match.end()
-    out.append(html.escape(window[pos:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(flat) else ""
-    return prefix + "".join(out) + suffix
-
-

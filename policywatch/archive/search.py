@@ -45,6 +45,7 @@ class Facet(Shape):
     name: str
     label: str
     values: list[FacetValue] = Field(default_factory=list)
+    approximate: bool = Field(False, description="Counts estimated from a sample (very many matches)")
 
 
 class SearchResults(Shape):

@@ -31,3 +31,18 @@ def test_facets_count_only_the_documents_that_match(archive: Archive) -> None:
     assert sum(v.count for v in found["year"].values) <= total
     issuers = {v.label: v.count for v in found["issuer"].values}
     assert issuers and all(n >= 1 for n in issuers.values())
+
+
+def test_each_facet_value_counts_what_its_filter_finds(archive: Archive) -> None:
+    query = SearchQuery(text='"智能产业"')
+    with archive.factory() as session:
+        total = count(session, query)
+        found = {facet.name: facet for facet in facets(session, query)}
+        assert sum(v.count for v in found["ai_label"].values) == total
+        for value in found["region"].values:
+            assert count(session, SearchQuery(text='"智能产业"', region=value.label)) == value.count
+        for value in found["doc_type"].values:
+            assert count(session, SearchQuery(text='"智能产业"', doc_type=value.value)) == value.count
+        for value in found["issuer"].values:
+            assert count(session, SearchQuery(text='"智能产业"', issuer=value.value)) >= value.count
+    assert found["year"].values == sorted(found["year"].values, key=lambda v: v.value, reverse=True)

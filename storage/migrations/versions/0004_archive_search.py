@@ -9,18 +9,14 @@ Revises: 0003
 Create Date: 2026-11-24 01:40:00
 """
 
-import logging
-
 from alembic import op
 
-from storage.search_index import PG_TABLE, SQLITE_TABLE, rebuild_index
+from storage.search_index import PG_TABLE, SQLITE_TABLE
 
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
-
-log = logging.getLogger(__name__)
 
 
 def upgrade() -> None:
@@ -39,9 +35,7 @@ def upgrade() -> None:
         op.execute(f"CREATE INDEX ix_{PG_TABLE}_tsv ON {PG_TABLE} USING GIN (tsv)")
     else:
         raise RuntimeError(f"archive search supports SQLite and PostgreSQL, not {bind.dialect.name}")
-    indexed = rebuild_index(bind)
-    if indexed:
-        log.info("search index backfilled with %d stored versions", indexed)
+    # The backfill is 0007's: it rebuilds the index in its current layout.
 
 
 def downgrade() -> None:
