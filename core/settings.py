@@ -201,6 +201,10 @@ class AlertSettings(_Section):
     lease_seconds: float = Field(
         300.0, ge=10, description="A claimed delivery not settled within this time (deliverer killed mid-send) is due again."
     )
+    realert_after_seconds: float = Field(
+        300.0, ge=1,
+        description="A change published this long ago but not yet handled by the alert stage is published again (its event was lost).",
+    )
     deliver_interval_seconds: float = Field(
         15.0, gt=0, description="How often the deliverer looks for deliveries that are due (new alerts wake it at once)."
     )

@@ -209,7 +209,11 @@ class DocumentRelation(Base):
 
 
 class Change(Base):
-    """A detected change; also the outbox: ``published_at`` is set once its event was acknowledged."""
+    """A detected change; also the outbox: ``published_at`` is set once its event was acknowledged.
+
+    ``alerted_at`` is set by the alert stage in the transaction that creates the change's alerts (even when
+    no subscription matched). A change published but never alerted was lost in flight (the embedded broker
+    keeps nothing across a crash), so the outbox relay publishes it again; alert creation is idempotent."""
 
     __tablename__ = "changes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -221,6 +225,7 @@ class Change(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    alerted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
     document: Mapped[Document] = relationship()
 
