@@ -6,10 +6,8 @@ finishes the work: every document stored once, every alert sent once, the killed
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from alerts.subscriptions import demo_subscriptions_file
 from crawlers.simulator import SimulatedSites
-from policywatch.demo import SIMULATED_SOURCES_DIR
 from storage.db import make_engine, session_factory
 from storage.models import Alert, CrawlRun, Delivery, Document, DocumentVersion
+from tests.daemon_process import daemon_env, start_daemon
 
 pytestmark = [pytest.mark.slow, pytest.mark.fault]
 
@@ -45,20 +42,8 @@ def test_daemon_killed_mid_crawl_and_mid_batch_loses_and_duplicates_nothing(tmp_
     db_file = tmp_path / "policywatch.db"
     outbox = tmp_path / "outbox.jsonl"
     with SimulatedSites(slow_seconds=4.0) as sites:
-        env = {
-            **os.environ,
-            "POLICYWATCH_VAR_DIR": str(tmp_path / "var"),
-            "POLICYWATCH_DATABASE__URL": f"sqlite:///{db_file}",
-            "POLICYWATCH_CRAWL__SOURCES_DIRS": json.dumps([str(SIMULATED_SOURCES_DIR)]),
-            "POLICYWATCH_CRAWL__SIMULATOR_URL": sites.base_url,
-            "POLICYWATCH_CRAWL__JITTER_SECONDS": "0",
-            "POLICYWATCH_ALERTS__SUBSCRIPTIONS_FILE": str(demo_subscriptions_file()),
-            "POLICYWATCH_ALERTS__OUTBOX_FILE": str(outbox),
-            "POLICYWATCH_ALERTS__PUBLIC_BASE_URL": "http://127.0.0.1:8470",
-            "POLICYWATCH_WEB__ENABLED": "false",
-            # A delivery claimed by a killed daemon is due again after its lease: keep that window short.
-            "POLICYWATCH_ALERTS__LEASE_SECONDS": "10",
-        }
+        # A delivery claimed by a killed daemon is due again after its lease: keep that window short.
+        env = daemon_env(tmp_path, sites.base_url, db_file, outbox, POLICYWATCH_ALERTS__LEASE_SECONDS="10")
         engine = make_engine(f"sqlite:///{db_file}")
         factory = session_factory(engine)
 
@@ -67,8 +52,7 @@ def test_daemon_killed_mid_crawl_and_mid_batch_loses_and_duplicates_nothing(tmp_
                 return session.scalar(select(func.count(model.id)).where(*where)) or 0
 
         def start() -> subprocess.Popen[bytes]:
-            return subprocess.Popen([sys.executable, "-m", "policywatch.cli", "run"], env=env, cwd=tmp_path,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return start_daemon(env, tmp_path)
 
         def state() -> dict[str, int]:
             """What the database holds, printed when a wait times out."""
