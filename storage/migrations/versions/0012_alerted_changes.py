@@ -5,16 +5,16 @@ the changes that were published but never alerted (their event was lost with the
 Changes stored before this revision count as alerted: they were published under the old rules, and
 raising them again would alert subscriptions created since.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0012
+Revises: 0008
 Create Date: 2026-12-05 23:45:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = '0012'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
