@@ -56,10 +56,11 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
             subject=rendered.subject,
             body=rendered.text,
             payload=rendered.payload,
+            account_id=sub.account_id,
         )
         session.add(alert)
         session.flush()
-        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target, account_id=sub.account_id))
         existing[sub.id] = alert
         log.info("alert created: change=%s subscription=%s kind=%s", change.id, sub.name, change.kind)
     session.flush()

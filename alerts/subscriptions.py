@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
 from core.errors import SubscriptionError, UnknownRegion
+from storage.accounts import OPERATOR_ACCOUNT, ensure_account
 from storage.models import Subscription
 from zhtext.regions import resolve_region
 
@@ -141,20 +142,26 @@ def load_demo_subscriptions() -> list[SubscriptionSpec]:
 
 
 def sync_subscriptions(
-    session: Session, specs: Sequence[SubscriptionSpec], *, deactivate_missing: bool = False
+    session: Session, specs: Sequence[SubscriptionSpec], *, deactivate_missing: bool = False,
+    account_name: str = OPERATOR_ACCOUNT,
 ) -> list[Subscription]:
-    """Upsert ``specs`` by name and return their rows; never commits (the caller owns the transaction).
+    """Upsert ``specs`` by name into the operator's account (``account_name``) and return their rows;
+    never commits (the caller owns the transaction).
 
-    With ``deactivate_missing`` rows whose name is not in ``specs`` are set inactive rather than
-    deleted, because their alerts and deliveries still reference them.
+    With ``deactivate_missing`` that account's rows whose name is not in ``specs`` are set inactive
+    rather than deleted, because their alerts and deliveries still reference them. Other accounts'
+    subscriptions (made through the API) are never touched.
     """
-    existing = {row.name: row for row in session.scalars(select(Subscription))}
+    account = ensure_account(session, account_name)
+    owned = (Subscription.account_id == account.id) | Subscription.account_id.is_(None)
+    existing = {row.name: row for row in session.scalars(select(Subscription).where(owned))}
     rows: list[Subscription] = []
     for spec in specs:
         row = existing.get(spec.name)
         if row is None:
             row = Subscription(name=spec.name)
             session.add(row)
+        row.account_id = account.id
         row.channel = spec.channel
         row.target = spec.target
         row.regions = list(spec.regions)
