@@ -79,4 +79,5 @@ def rendered_from_alert(alert: Alert) -> RenderedAlert:
     """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe."""
     payload = dict(alert.payload or {})
     page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
-    return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}")
+    secret = alert.subscription.webhook_secret if alert.subscription is not None else ""
+    return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}", secret or "")
