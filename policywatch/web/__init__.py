@@ -12,6 +12,7 @@
 - ``context``       what routes get from the application (session factory, metrics, health, archive settings)
 - ``server``        uvicorn in a background thread
 - ``account_api``   an account's subscriptions, alerts and deliveries under /api/v1 (Bearer key)
+- ``schemas``       published schemas (the webhook body) under /api/v1/schemas
 - ``feeds``         Atom feeds: per subscription (secret URL) and per region
 """
 
@@ -27,7 +28,16 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from core.captures import CaptureConfig
 from core.metrics import Metrics
-from policywatch.web import account_api, api_v1, archive_api, browse_pages, deliveries_api, health, pages
+from policywatch.web import (
+    account_api,
+    api_v1,
+    archive_api,
+    browse_pages,
+    deliveries_api,
+    health,
+    pages,
+    schemas,
+)
 from policywatch.web.context import WebContext
 from policywatch.web.errors import install_error_handlers
 from policywatch.web.server import WebServer
@@ -35,7 +45,7 @@ from policywatch.web.templating import STATIC
 from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
-    health.router, account_api.router, api_v1.router, archive_api.router, deliveries_api.router,
+    health.router, account_api.router, schemas.router, api_v1.router, archive_api.router, deliveries_api.router,
     browse_pages.router, pages.router,
 )
 
