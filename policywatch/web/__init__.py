@@ -34,6 +34,7 @@ from policywatch.web import (
     archive_api,
     browse_pages,
     deliveries_api,
+    feeds,
     health,
     pages,
     schemas,
@@ -46,7 +47,7 @@ from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
     health.router, account_api.router, schemas.router, api_v1.router, archive_api.router, deliveries_api.router,
-    browse_pages.router, pages.router,
+    browse_pages.router, pages.router, feeds.router,
 )
 
 
