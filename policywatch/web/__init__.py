@@ -13,6 +13,7 @@
 - ``server``        uvicorn in a background thread
 - ``account_api``   an account's subscriptions, alerts and deliveries under /api/v1 (Bearer key)
 - ``schemas``       published schemas (the webhook body) under /api/v1/schemas
+- ``account_pages`` /account: enter a key, see the account's subscriptions
 - ``feeds``         Atom feeds: per subscription (secret URL) and per region
 """
 
@@ -30,6 +31,7 @@ from core.captures import CaptureConfig
 from core.metrics import Metrics
 from policywatch.web import (
     account_api,
+    account_pages,
     api_v1,
     archive_api,
     browse_pages,
@@ -47,7 +49,7 @@ from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
     health.router, account_api.router, schemas.router, api_v1.router, archive_api.router, deliveries_api.router,
-    browse_pages.router, pages.router, feeds.router,
+    browse_pages.router, pages.router, feeds.router, account_pages.router,
 )
 
 

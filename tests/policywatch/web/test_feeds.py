@@ -85,3 +85,16 @@ def test_region_feed_is_closed_when_the_archive_needs_a_key(setup) -> None:  # t
     closed = TestClient(create_app(factory, Metrics(), lambda: {}, archive_requires_key=True))
     assert closed.get("/feeds/regions/广东省.atom").status_code == 401
     _parse(closed.get("/feeds/regions/广东省.atom", headers={"Authorization": f"Bearer {token}"}))
+
+
+def test_account_page_lists_the_subscriptions_of_the_key_entered(setup) -> None:  # type: ignore[no-untyped-def]
+    client, _factory, _library, token = setup
+    client.post("/api/v1/subscriptions", headers={"Authorization": f"Bearer {token}"}, json={
+        "name": "广东智能制造", "channel": "email", "target": "a@b.cn", "regions": ["广东省"], "min_ai_score": 0.5})
+    assert "API 密钥" in client.get("/account").text
+    page = client.post("/account", data={"key": token})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "广东智能制造" in page.text and "地区: 广东省" in page.text and "/feeds/subscriptions/" in page.text
+    assert token not in page.text
+    refused = client.post("/account", data={"key": "pwk_wrong"})
+    assert refused.status_code == 401 and "广东智能制造" not in refused.text
