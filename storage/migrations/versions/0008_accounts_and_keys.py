@@ -96,6 +96,8 @@ def downgrade() -> None:
         for column in ('feed_token', 'webhook_secret', 'keyword_mode', 'min_significance', 'min_ai_score',
                        'issuers', 'doc_types', 'admin_levels', 'account_id'):
             batch_op.drop_column(column)
-        batch_op.create_unique_constraint('uq_subscriptions_name', ['name'])
+        # the name 0001 got on each database, so upgrading again finds it
+        sqlite = op.get_bind().dialect.name == "sqlite"
+        batch_op.create_unique_constraint('uq_subscriptions_name' if sqlite else 'subscriptions_name_key', ['name'])
     op.drop_table('api_keys')
     op.drop_table('accounts')
