@@ -162,7 +162,7 @@ def preview(session: Session, spec: SubscriptionSpec, *, scan: int = PREVIEW_SCA
     return result
 
 
-def test_message(row: Subscription) -> RenderedAlert:
+def trial_message(row: Subscription) -> RenderedAlert:
     """The message a test-send delivers: says what it is, carries the subscription's filters."""
     subject = f"【测试 Test】policywatch 订阅 {row.name}"
     text = (f"这是一条测试消息 (test message) for subscription “{row.name}”.\n"

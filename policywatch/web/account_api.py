@@ -260,7 +260,7 @@ def test_send(context: Context, account: Account, subscription_id: SubscriptionI
     """Send a test message now over the subscription's channel (no transaction open while sending)."""
     with context.factory() as session:
         row = subs.owned(session, account.account_id, subscription_id)
-        channel_name, target, message = row.channel, row.target, subs.test_message(row)
+        channel_name, target, message = row.channel, row.target, subs.trial_message(row)
     channel = context.channels.get(channel_name)
     if channel is None:
         return {"sent": False, "error": f"channel {channel_name} is not running on this server"}
