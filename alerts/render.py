@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +30,8 @@ class RenderedAlert:
     html: str
     payload: dict[str, Any]
     idempotency_key: str = ""
+    # The subscription's webhook signing secret (whsec_…); never part of a message body or a log line.
+    signing_secret: str = field(default="", repr=False)
 
     def as_json(self) -> dict[str, Any]:
         """The record machine channels send (webhook body, JSON-lines line)."""

@@ -56,10 +56,11 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
             subject=rendered.subject,
             body=rendered.text,
             payload=rendered.payload,
+            account_id=sub.account_id,
         )
         session.add(alert)
         session.flush()
-        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target, account_id=sub.account_id))
         existing[sub.id] = alert
         log.info("alert created: change=%s subscription=%s kind=%s", change.id, sub.name, change.kind)
     session.flush()
@@ -78,4 +79,5 @@ def rendered_from_alert(alert: Alert) -> RenderedAlert:
     """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe."""
     payload = dict(alert.payload or {})
     page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
-    return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}")
+    secret = alert.subscription.webhook_secret if alert.subscription is not None else ""
+    return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}", secret or "")

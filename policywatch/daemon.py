@@ -16,6 +16,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from alerts.channels import build_channels
 from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
@@ -64,6 +65,9 @@ class Daemon:
                 self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness,
                 captures=CaptureConfig.from_settings(self.settings),
                 expiring_days=self.settings.web.expiring_within_days,
+                channels=build_channels(self.settings.alerts),  # a subscription's test-send
+                allowed_networks=self.settings.alerts.allowed_networks,
+                archive_requires_key=self.settings.web.archive_requires_key,
             )
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
