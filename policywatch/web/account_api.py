@@ -31,7 +31,7 @@ from core.errors import PermanentError, TransientError
 from policywatch.archive.models import Problem
 from policywatch.web.context import Context, WebContext
 from policywatch.web.params import MAX_ID, Offset, limit
-from storage.accounts import authenticate
+from storage.accounts import OPERATOR_ACCOUNT, authenticate
 from storage.db import transaction
 from storage.models import Alert, Change, Delivery, Subscription
 
@@ -75,6 +75,13 @@ def current_account(
 
 
 Account = Annotated[Caller, Depends(current_account)]
+
+
+def operator_account(caller: Account) -> Caller:
+    """Routes over every account's data (``/api/deliveries``) take a key of the operator's account only."""
+    if caller.account_name != OPERATOR_ACCOUNT:
+        raise HTTPException(status_code=403, detail=f"this route needs a key of the {OPERATOR_ACCOUNT!r} account")
+    return caller
 
 
 class SubscriptionIn(SubscriptionSpec):
