@@ -146,8 +146,8 @@ class Pipeline:
         self.stop()
 
     # -- work ------------------------------------------------------------------------------------
-    def crawl(self, source_id: str) -> CrawlResult:
-        """Run one crawl of one source and record how it went."""
+    def crawl(self, source_id: str, backfill_pages: int = 0) -> CrawlResult:
+        """Run one crawl of one source and record how it went (``backfill_pages``: see ``run_crawl``)."""
         assert self.bus is not None, "start() the pipeline first"
         if self.stopping.is_set():
             return CrawlResult(source_id, False, "cancelled", {}, "not started: shutting down", 0.0)
@@ -166,6 +166,7 @@ class Pipeline:
                 stop_event=self.stopping,
                 state=state,
                 extra_settings=self.extra_crawl_settings,
+                backfill_pages=backfill_pages,
             )
         with transaction(self.factory) as session:
             if result.state_report is not None:
