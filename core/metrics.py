@@ -42,3 +42,7 @@ class Metrics:
             "policywatch_deliveries", "Alert deliveries by outcome", ["channel", "status"], registry=r
         )
         self.broker_up = Gauge("policywatch_broker_up", "1 when the broker answers", registry=r)
+        self.source_problems = Gauge(
+            "policywatch_source_problems", "1 while a source shows a problem after its last crawl (captcha, empty_list, layout_changed)",
+            ["source", "problem"], registry=r,
+        )

@@ -208,6 +208,10 @@ class AlertSettings(_Section):
     subscriptions_file: Path | None = Field(
         None, description="TOML file of subscriptions, synced into the database at start."
     )
+    operator_email: str = Field(
+        "", description="Operator alerts (a source blocked, empty or changed layout) also go to this address (needs alerts.smtp.host)."
+    )
+    operator_webhook: str = Field("", description="Operator alerts are also POSTed to this URL.")
 
 
 class WebSettings(_Section):

@@ -33,6 +33,7 @@ from core.errors import SourceError
 from core.settings import Settings
 from crawlers.catalog import find_source, load_sources
 from crawlers.config import CONFIG_SETTING, CrawlConfig
+from crawlers.health import BLOCKED_SIGN_STAT, BLOCKED_STAT, LIST_LINKS_STAT, TITLE_ANCHORS_STAT
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,11 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "bus_error": stats.get("policywatch/bus_error", ""),
         "publish_failed": int(stats.get("policywatch/publish_failed", 0)),
         # Caps on hostile input that were hit (attachment size, pages, time, memory, text): name → count.
+        # Source health (crawlers.health): WAF/captcha pages, links the selectors found, titles left over.
+        "blocked": int(stats.get(BLOCKED_STAT, 0)),
+        "blocked_sign": stats.get(BLOCKED_SIGN_STAT, ""),
+        "list_links": int(stats.get(LIST_LINKS_STAT, 0)),
+        "title_anchors": int(stats.get(TITLE_ANCHORS_STAT, 0)),
         "caps": {key.removeprefix(CAP_PREFIX): int(value) for key, value in stats.items() if key.startswith(CAP_PREFIX)},
     }
 

@@ -32,6 +32,7 @@ from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
 from policywatch.crawl_runs import end_interrupted_runs, heartbeat, process_exists, this_owner
+from policywatch.source_health import SourceHealth
 from storage.crawl_state import load_crawl_state, save_crawl_report
 from storage.db import describe_url, make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
@@ -77,6 +78,7 @@ class Pipeline:
         self._web_url = ""
         # Further Scrapy ``-s`` overrides for every crawl (tests make the simulator crawl fast).
         self.extra_crawl_settings: dict[str, str] = {}
+        self.source_health: SourceHealth | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -107,6 +109,9 @@ class Pipeline:
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
             channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
+        )
+        self.source_health = SourceHealth(
+            self.factory, self.metrics, channels, settings.alerts.operator_email, settings.alerts.operator_webhook
         )
         self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url
@@ -183,6 +188,8 @@ class Pipeline:
             self.metrics.crawl_caps.labels(source_id, cap).inc(hits)
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
+        if self.source_health is not None:
+            self.source_health.after_crawl(source_id, run_id)
         return result
 
     def relay_outbox(self) -> int:

@@ -36,6 +36,7 @@ from core.errors import SourceError
 from crawlers.attachments import ExtractionLimits, extract_attachment, find_attachment_links, kind_of
 from crawlers.catalog import SourceDefinition, find_source, load_sources
 from crawlers.config import CrawlConfig
+from crawlers.health import LIST_LINKS_STAT, TITLE_ANCHORS_STAT, title_anchors
 from crawlers.incremental import BODY_SHA_META, UNCHANGED_FLAG, CrawlBook, WindowState, validators_of
 from crawlers.items import GoneItem, PageItem
 from crawlers.layouts import in_domains, is_sequential, pagination_urls, parse_list, template_url
@@ -221,6 +222,7 @@ class GenericSpider(scrapy.Spider):
             return
         if not page.links:
             self.crawler.stats.inc_value("policywatch/empty_list_pages")
+            self.crawler.stats.max_value(TITLE_ANCHORS_STAT, title_anchors(response))
             if response.meta.get("pw_first") is None:
                 self._fail("list", response.url, "no document links found (do the [links] selectors still match?)")
         new_links = 0
@@ -229,6 +231,7 @@ class GenericSpider(scrapy.Spider):
                 continue
             self.links[link.url] = link
             new_links += 1
+            self.crawler.stats.inc_value(LIST_LINKS_STAT)
             yield self._detail_request(link)
         first = response.meta.get("pw_first", response.url)
         number = int(response.meta.get("pw_page_number", 1))
