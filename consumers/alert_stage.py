@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.service import create_alerts
 from core.errors import PermanentError
 from core.events import DocumentChanged, Envelope, Payload
-from core.metrics import Metrics
+from core.metrics import STORED_TO_ALERTED, Metrics, seconds_since
 from storage.db import transaction
 from storage.models import Change
 
@@ -48,4 +48,7 @@ class AlertStage:
                 raise PermanentError(f"change {payload.change_id} is not in the store")
             alerts = create_alerts(session, change, self._base_url)
             log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
+            detected_at = change.detected_at
+        if alerts:
+            self._metrics.latency.labels(STORED_TO_ALERTED).observe(seconds_since(detected_at))
         self._wake_deliverer()

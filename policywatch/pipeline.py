@@ -25,6 +25,7 @@ from consumers.classify_stage import ClassifyStage
 from consumers.stage_runner import StageRunner
 from consumers.store_stage import StoreStage
 from core.bus import BusConfig, EventProducer, ensure_topics, group_lag
+from core.consumer_lag import export_lag, partition_lag
 from core.embedded_broker import EmbeddedBroker
 from core.errors import DatabaseUnavailable, PolicywatchError, StartupError
 from core.metrics import Metrics
@@ -108,7 +109,8 @@ class Pipeline:
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
-            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
+            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
+            metrics=self.metrics,
         )
         self.source_health = SourceHealth(
             self.factory, self.metrics, channels, settings.alerts.operator_email, settings.alerts.operator_webhook
@@ -253,6 +255,11 @@ class Pipeline:
     def lag(self) -> dict[str, int]:
         assert self.bus is not None
         return group_lag(self.bus, STAGE_TOPICS)
+
+    def export_lag(self) -> None:
+        """Set ``policywatch_consumer_lag`` per group and partition (the daemon does it on a schedule)."""
+        assert self.bus is not None
+        export_lag(self.metrics, partition_lag(self.bus, STAGE_TOPICS))
 
     def wait_idle(self, timeout_s: float = 60.0, settle_s: float = 0.5) -> None:
         """Block until every stage has consumed everything and nothing waits in outbox or delivery."""
