@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # How often the consumer-lag gauge is refreshed (a Prometheus scrape interval).
 LAG_EXPORT_SECONDS = 15
 
+
 class Daemon:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
