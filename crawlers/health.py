@@ -1,9 +1,10 @@
 """How a crawl tells that a source went wrong in a way no HTTP status says: a WAF or captcha page in
 place of the content, a list that suddenly yields nothing, or a layout its selectors no longer match.
 
-Three signals, collected while crawling and read after it (``source_problems``):
+Free of Scrapy on purpose: the daemon reads these rules without loading the crawler (crawls are child
+processes). Three signals, collected while crawling and read after it (``source_problems``):
 
-- ``BlockPageMiddleware`` recognises the challenge pages Chinese portals' WAFs serve (加速乐, 安全狗,
+- ``crawlers.block_pages.BlockPageMiddleware`` recognises the challenge pages Chinese portals' WAFs serve (加速乐, 安全狗,
   云锁, 创宇盾, Cloudflare, slider captchas), usually with status 200. Such a page is refused like a
   failed download — never parsed as a list nor published as a document — and counted.
 - The spider counts the links its selectors found (``policywatch/list_links``) and, on a list page
@@ -15,11 +16,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-from scrapy import Request
-from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
 
 BLOCKED_STAT = "policywatch/health/blocked"
 BLOCKED_SIGN_STAT = "policywatch/health/blocked_sign"
@@ -57,7 +53,7 @@ def block_sign(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def title_anchors(response: TextResponse) -> int:
+def title_anchors(response: Any) -> int:
     """Links on the page that look like a document's: a title-long text, a document-like address."""
     try:
         anchors = response.css("a[href]")
@@ -70,29 +66,6 @@ def title_anchors(response: TextResponse) -> int:
         if len(text) >= TITLE_CHARS and DOCUMENT_HREF.search(href):
             count += 1
     return count
-
-
-class BlockPageMiddleware:
-    """Refuses WAF/captcha pages (any status) as failed downloads, counting them in the crawl's stats."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> BlockPageMiddleware:
-        return cls(crawler)
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        if not isinstance(response, TextResponse) or not response.body:
-            return response
-        if request.meta.get("pw_kind") == "attachment":
-            return response
-        sign = block_sign(response.text)
-        if sign is None:
-            return response
-        self.stats.inc_value(BLOCKED_STAT)
-        self.stats.set_value(BLOCKED_SIGN_STAT, sign)
-        raise IgnoreRequest(f"a WAF/captcha page answered (HTTP {response.status}, {sign!r}), not the content")
 
 
 def source_problems(stats: dict[str, Any], had_items: bool) -> list[str]:

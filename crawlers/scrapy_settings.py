@@ -40,7 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.incremental.ConditionalGetMiddleware": 586,
     "crawlers.middlewares.EncodingMiddleware": 584,
     # After decoding: a WAF/captcha page is refused before any spider parses it.
-    "crawlers.health.BlockPageMiddleware": 582,
+    "crawlers.block_pages.BlockPageMiddleware": 582,
     # Above RedirectMiddleware (600): sees a 3xx before it is followed; refuses other hosts.
     "crawlers.middlewares.OffsiteRedirectMiddleware": 610,
     "crawlers.middlewares.RedirectedRequestMiddleware": 40,
