@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench bench-archive eval lint venv clean assets
+.PHONY: run test demo bench bench-archive bench-lineage bench-rss eval lint venv clean assets
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ bench: $(STAMP)
 # Search on a generated 1,000,000-document archive (hours the first time; cached outside git, then minutes).
 bench-archive: $(STAMP)
 	$(BIN)/python -m bench.archive $(DOCUMENTS)
+
+# Lineage lookup among 100,000 generated documents vs exact Jaccard over all (sketches cached under
+# ~/.cache/policywatch: ~10 min the first time, then ~5 min). Not in `make bench`: too long.
+bench-lineage: $(STAMP)
+	$(BIN)/python -m bench.lineage $(DOCUMENTS)
+
+# Daemon RSS over 100 crawl cycles of 50 simulated sources (5,000 real crawls: about an hour on 2 cores).
+bench-rss: $(STAMP)
+	$(BIN)/python -m bench.rss $(CYCLES) $(SOURCES)
 
 eval: $(STAMP)
 	$(BIN)/python -m tools.evaluate_analysis $(ARGS)

@@ -39,9 +39,10 @@ from alerts.channels.base import Channel
 from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
 from core.errors import PermanentError, PolicywatchError, TransientError
+from core.metrics import ALERTED_TO_DELIVERED, FETCHED_TO_DELIVERED, Metrics, seconds_since
 from core.settings import AlertSettings
 from storage.db import transaction
-from storage.models import Delivery
+from storage.models import Delivery, DocumentVersion
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ class _Claim:
     attempts: int
     first_attempt_at: datetime
     message: RenderedAlert
+    alerted_at: datetime | None = None  # for the latency metrics
+    fetched_at: datetime | None = None
 
 
 @dataclass
@@ -155,7 +158,9 @@ class Deliverer:
         mirrors: Sequence[Mirror] = (),
         clock: Clock = utc_now,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.channels = dict(channels)
         self.policy = policy
         self.mirrors = list(mirrors)
@@ -208,9 +213,12 @@ class Deliverer:
             if not claimed:
                 return None
             delivery = session.get_one(Delivery, delivery_id, populate_existing=True)
+            version_id = delivery.alert.change.version_id
+            fetched_at = session.scalar(select(DocumentVersion.fetched_at).where(DocumentVersion.id == version_id))
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
                 as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert),
+                delivery.alert.created_at, fetched_at,
             )
 
     def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
@@ -236,6 +244,7 @@ class Deliverer:
                 .execution_options(synchronize_session=False)
             )
         self.health.record(outcome, error)
+        self._observe(claim, outcome)
         log.log(
             logging.INFO if outcome == "sent" else logging.WARNING,
             "delivery %s via %s: %s (attempt %d)%s", delivery_id, claim.channel, outcome, claim.attempts,
@@ -244,6 +253,16 @@ class Deliverer:
         if outcome == "sent":
             self._copy_to_mirrors(claim.channel, claim.target, claim.message)
         return outcome
+
+    def _observe(self, claim: _Claim, outcome: str) -> None:
+        if self.metrics is None:
+            return
+        self.metrics.deliveries.labels(claim.channel, outcome).inc()
+        if outcome == "sent":
+            if claim.alerted_at is not None:
+                self.metrics.latency.labels(ALERTED_TO_DELIVERED).observe(seconds_since(claim.alerted_at))
+            if claim.fetched_at is not None:
+                self.metrics.latency.labels(FETCHED_TO_DELIVERED).observe(seconds_since(claim.fetched_at))
 
     def _send(self, claim: _Claim) -> tuple[str, str]:
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.service import create_alerts
 from core.errors import PermanentError
 from core.events import DocumentChanged, Envelope, Payload
-from core.metrics import Metrics
+from core.metrics import STORED_TO_ALERTED, Metrics, seconds_since
 from storage.db import transaction
 from storage.models import Change
 
@@ -51,4 +51,7 @@ class AlertStage:
             if change.alerted_at is None:
                 change.alerted_at = datetime.now(UTC)
             log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
+            detected_at = change.detected_at
+        if alerts:
+            self._metrics.latency.labels(STORED_TO_ALERTED).observe(seconds_since(detected_at))
         self._wake_deliverer()

@@ -34,7 +34,7 @@ from core.events import (
     SourceInventory,
     document_key,
 )
-from core.metrics import Metrics
+from core.metrics import FETCHED_TO_STORED, Metrics, seconds_since
 from storage import documents as repo
 from storage.crawl_state import forget_page, record_page
 from storage.db import transaction
@@ -89,7 +89,9 @@ class StoreStage:
     def store(self, event: DocumentUnderstood) -> None:
         """Store one understood document in one transaction (its version, relations and change row)."""
         with transaction(self._factory) as session:
-            self._store(session, event)
+            stored = self._store(session, event)
+        if stored:
+            self._metrics.latency.labels(FETCHED_TO_STORED).observe(seconds_since(event.fetched_at))
 
     def publish_outbox(self, unalerted_before: datetime | None = None) -> int:
         """Publish every unpublished change, oldest first; returns how many were published.
@@ -125,7 +127,8 @@ class StoreStage:
             detected_at=change.detected_at,
         )
 
-    def _store(self, session: Session, event: DocumentUnderstood) -> None:
+    def _store(self, session: Session, event: DocumentUnderstood) -> bool:
+        """Whether a new version was stored."""
         key = document_key(event.url)
         document = repo.document_by_key(session, key)
         now = datetime.now(UTC)
@@ -142,7 +145,7 @@ class StoreStage:
             log.info("document %s is back on its site", event.url)
             document.status = "active"
         if previous is not None and previous.content_hash == event.content_hash:
-            return  # unchanged (or a redelivery): nothing new to store
+            return False  # unchanged (or a redelivery): nothing new to store
         version = repo.add_version(
             session,
             document,
@@ -164,10 +167,11 @@ class StoreStage:
             diff = diff_versions(previous.text, event.text, previous.analysis, event.analysis)
             if diff.is_trivial:
                 log.info("version %d of %s differs only in form; no alert", version.seq, event.url)
-                return
+                return True
             kind, summary = "revised", diff.to_dict()
         repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
         self._metrics.changes.labels(kind).inc()
+        return True
 
     def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
         """Summary of a new document: text shared with stored plans, and the region's earlier plans.

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+# From sub-second (embedded broker) to a day (a delivery retried through an outage).
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600)
+FETCHED_TO_STORED = "fetched_to_stored"
+STORED_TO_ALERTED = "stored_to_alerted"
+ALERTED_TO_DELIVERED = "alerted_to_delivered"
+FETCHED_TO_DELIVERED = "fetched_to_delivered"
+
+
+def seconds_since(moment: datetime) -> float:
+    """Seconds from ``moment`` (naive means UTC, as SQLite gives it back) to now; never negative."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return max((datetime.now(UTC) - aware).total_seconds(), 0.0)
 
 
 @dataclass
@@ -42,3 +56,16 @@ class Metrics:
             "policywatch_deliveries", "Alert deliveries by outcome", ["channel", "status"], registry=r
         )
         self.broker_up = Gauge("policywatch_broker_up", "1 when the broker answers", registry=r)
+        self.source_problems = Gauge(
+            "policywatch_source_problems", "1 while a source shows a problem after its last crawl (captcha, empty_list, layout_changed)",
+            ["source", "problem"], registry=r,
+        )
+        # Page fetched → version stored → alert created → delivery sent, and fetched → delivered end to end.
+        self.latency = Histogram(
+            "policywatch_latency_seconds", "Time between two steps of a document's way through the pipeline",
+            ["span"], registry=r, buckets=LATENCY_BUCKETS,
+        )
+        self.consumer_lag = Gauge(
+            "policywatch_consumer_lag", "Events not yet committed by a consumer group, per partition",
+            ["group", "topic", "partition"], registry=r,
+        )

@@ -221,6 +221,10 @@ class AlertSettings(_Section):
     webhook_follow_redirects: bool = Field(
         False, description="Follow a webhook receiver's redirects (each hop checked like the target); off: a redirect fails."
     )
+    operator_email: str = Field(
+        "", description="Operator alerts (a source blocked, empty or changed layout) also go to this address (needs alerts.smtp.host)."
+    )
+    operator_webhook: str = Field("", description="Operator alerts are also POSTed to this URL.")
 
     @field_validator("allowed_networks")
     @classmethod

@@ -43,6 +43,9 @@ class CrawlConfig:
     state_report_file: Path | None = None
     captures: CaptureConfig | None = None
     stats_file: Path | None = None
+    # A backfill (``policywatch backfill``): read this many list pages, past the page cap and the
+    # source's own max_pages, for this one crawl (0: an ordinary crawl).
+    backfill_pages: int = 0
 
     def to_json(self) -> str:
         return json.dumps(
@@ -53,6 +56,7 @@ class CrawlConfig:
                 "state_report_file": str(self.state_report_file) if self.state_report_file else None,
                 "captures": json.loads(self.captures.to_json()) if self.captures is not None else None,
                 "stats_file": str(self.stats_file) if self.stats_file else None,
+                "backfill_pages": self.backfill_pages,
             },
             ensure_ascii=False,
         )
@@ -68,6 +72,7 @@ class CrawlConfig:
             state_report_file=Path(data["state_report_file"]) if data.get("state_report_file") else None,
             captures=CaptureConfig.from_json(json.dumps(data["captures"])) if data.get("captures") else None,
             stats_file=Path(data["stats_file"]) if data.get("stats_file") else None,
+            backfill_pages=int(data.get("backfill_pages") or 0),
         )
 
     def write(self, path: Path) -> Path:

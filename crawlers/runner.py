@@ -33,6 +33,7 @@ from core.errors import SourceError
 from core.settings import Settings
 from crawlers.catalog import find_source, load_sources
 from crawlers.config import CONFIG_SETTING, CrawlConfig
+from crawlers.health import BLOCKED_SIGN_STAT, BLOCKED_STAT, LIST_LINKS_STAT, TITLE_ANCHORS_STAT
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def user_agent(settings: Settings) -> str:
 
 def crawl_config(
     settings: Settings, bus: BusConfig | None, stats_file: Path | None = None,
-    state_file: Path | None = None, state_report_file: Path | None = None,
+    state_file: Path | None = None, state_report_file: Path | None = None, backfill_pages: int = 0,
 ) -> CrawlConfig:
     """What the crawl process gets of the settings (folders resolved: the child runs from the repo root)."""
     crawl = settings.crawl.model_copy(
@@ -84,6 +85,7 @@ def crawl_config(
         state_report_file=state_report_file,
         captures=CaptureConfig.from_settings(settings),
         stats_file=stats_file,
+        backfill_pages=backfill_pages,
     )
 
 
@@ -133,6 +135,11 @@ def _summarise(data: dict[str, Any]) -> dict[str, Any]:
         "bus_error": stats.get("policywatch/bus_error", ""),
         "publish_failed": int(stats.get("policywatch/publish_failed", 0)),
         # Caps on hostile input that were hit (attachment size, pages, time, memory, text): name → count.
+        # Source health (crawlers.health): WAF/captcha pages, links the selectors found, titles left over.
+        "blocked": int(stats.get(BLOCKED_STAT, 0)),
+        "blocked_sign": stats.get(BLOCKED_SIGN_STAT, ""),
+        "list_links": int(stats.get(LIST_LINKS_STAT, 0)),
+        "title_anchors": int(stats.get(TITLE_ANCHORS_STAT, 0)),
         "caps": {key.removeprefix(CAP_PREFIX): int(value) for key, value in stats.items() if key.startswith(CAP_PREFIX)},
     }
 
@@ -155,6 +162,7 @@ def run_crawl(
     log_dir: Path | None = None,
     stop_event: threading.Event | None = None,
     state: CrawlState | None = None,
+    backfill_pages: int = 0,
 ) -> CrawlResult:
     """Crawl one source in a child process and report what happened; never raises for a bad crawl.
 
@@ -162,6 +170,7 @@ def run_crawl(
     The child's log goes to ``log_dir/<source_id>.log`` (default ``var_dir/crawl-logs``), replaced
     on each crawl. Setting ``stop_event`` (daemon shutdown) stops the crawl early, like a timeout,
     with outcome ``cancelled``. ``state`` is the source's incremental state (None: a first crawl).
+    ``backfill_pages`` > 0 makes it a backfill: that many list pages, past the page cap and max_pages.
     """
     started = time.monotonic()
     try:
@@ -180,7 +189,7 @@ def run_crawl(
         stats_file = Path(tmp) / "stats.json"
         state_file = (state or CrawlState(source_id)).write(Path(tmp) / "state.json")
         report_file = Path(tmp) / "state-report.json"
-        config = crawl_config(settings, bus, stats_file, state_file, report_file)
+        config = crawl_config(settings, bus, stats_file, state_file, report_file, backfill_pages)
         config_file = config.write(Path(tmp) / "crawl-config.json")
         overrides[CONFIG_SETTING] = str(config_file)
         command = [sys.executable, "-m", "scrapy", "crawl", source_id]

@@ -39,6 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high to low: decompression (590) → conditional GET → decoding.
     "crawlers.incremental.ConditionalGetMiddleware": 586,
     "crawlers.middlewares.EncodingMiddleware": 584,
+    # After decoding: a WAF/captcha page is refused before any spider parses it.
+    "crawlers.block_pages.BlockPageMiddleware": 582,
     # Above RedirectMiddleware (600): sees a 3xx before it is followed; refuses other hosts.
     "crawlers.middlewares.OffsiteRedirectMiddleware": 610,
     "crawlers.middlewares.RedirectedRequestMiddleware": 40,

@@ -26,6 +26,10 @@ from policywatch.web import WebServer, create_app
 log = logging.getLogger(__name__)
 
 
+# How often the consumer-lag gauge is refreshed (a Prometheus scrape interval).
+LAG_EXPORT_SECONDS = 15
+
+
 class Daemon:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -92,6 +96,7 @@ class Daemon:
             )
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
+        self.scheduler.add_job(self._export_lag, "interval", seconds=LAG_EXPORT_SECONDS, id="lag-export")
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 
@@ -100,6 +105,12 @@ class Daemon:
             self.pipeline.crawl(source_id)
         except PolicywatchError as exc:
             log.warning("crawl of %s failed: %s (next try on schedule)", source_id, exc)
+
+    def _export_lag(self) -> None:
+        try:
+            self.pipeline.export_lag()
+        except PolicywatchError as exc:
+            log.debug("consumer lag not exported: %s", exc)
 
     def _supervise_broker(self) -> None:
         try:

@@ -25,6 +25,7 @@ from consumers.classify_stage import ClassifyStage
 from consumers.stage_runner import StageRunner
 from consumers.store_stage import StoreStage
 from core.bus import BusConfig, EventProducer, ensure_topics, group_lag
+from core.consumer_lag import export_lag, partition_lag
 from core.embedded_broker import EmbeddedBroker
 from core.errors import DatabaseUnavailable, PolicywatchError, StartupError
 from core.metrics import Metrics
@@ -32,6 +33,7 @@ from core.settings import Settings
 from crawlers.catalog import load_sources
 from crawlers.runner import CrawlResult, run_crawl
 from policywatch.crawl_runs import end_interrupted_runs, heartbeat, process_exists, this_owner
+from policywatch.source_health import SourceHealth
 from storage.crawl_state import load_crawl_state, save_crawl_report
 from storage.db import describe_url, make_engine, migrate, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
@@ -77,6 +79,7 @@ class Pipeline:
         self._web_url = ""
         # Further Scrapy ``-s`` overrides for every crawl (tests make the simulator crawl fast).
         self.extra_crawl_settings: dict[str, str] = {}
+        self.source_health: SourceHealth | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, web_url: str = "") -> Pipeline:
@@ -106,7 +109,11 @@ class Pipeline:
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
-            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
+            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
+            metrics=self.metrics,
+        )
+        self.source_health = SourceHealth(
+            self.factory, self.metrics, channels, settings.alerts.operator_email, settings.alerts.operator_webhook
         )
         self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url
@@ -147,8 +154,8 @@ class Pipeline:
         self.stop()
 
     # -- work ------------------------------------------------------------------------------------
-    def crawl(self, source_id: str) -> CrawlResult:
-        """Run one crawl of one source and record how it went."""
+    def crawl(self, source_id: str, backfill_pages: int = 0) -> CrawlResult:
+        """Run one crawl of one source and record how it went (``backfill_pages``: see ``run_crawl``)."""
         assert self.bus is not None, "start() the pipeline first"
         if self.stopping.is_set():
             return CrawlResult(source_id, False, "cancelled", {}, "not started: shutting down", 0.0)
@@ -167,6 +174,7 @@ class Pipeline:
                 stop_event=self.stopping,
                 state=state,
                 extra_settings=self.extra_crawl_settings,
+                backfill_pages=backfill_pages,
             )
         with transaction(self.factory) as session:
             if result.state_report is not None:
@@ -183,6 +191,8 @@ class Pipeline:
             self.metrics.crawl_caps.labels(source_id, cap).inc(hits)
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
+        if self.source_health is not None:
+            self.source_health.after_crawl(source_id, run_id)
         return result
 
     def relay_outbox(self, lost_in_flight: bool = False) -> int:
@@ -249,6 +259,11 @@ class Pipeline:
     def lag(self) -> dict[str, int]:
         assert self.bus is not None
         return group_lag(self.bus, STAGE_TOPICS)
+
+    def export_lag(self) -> None:
+        """Set ``policywatch_consumer_lag`` per group and partition (the daemon does it on a schedule)."""
+        assert self.bus is not None
+        export_lag(self.metrics, partition_lag(self.bus, STAGE_TOPICS))
 
     def wait_idle(self, timeout_s: float = 60.0, settle_s: float = 0.5) -> None:
         """Block until every stage has consumed everything and nothing waits in outbox or delivery."""

@@ -40,6 +40,7 @@ def collect_status(settings: Settings) -> dict[str, Any]:
                     "error": (last.error if last else "")[:200],
                     "failed_crawls": failures or 0,
                     "caps": dict((last.stats or {}).get("caps") or {}) if last else {},
+                    "problems": list((last.stats or {}).get("problems") or []) if last else [],
                 }
             )
         status["sources"] = sources
@@ -91,10 +92,11 @@ def render_status(status: dict[str, Any]) -> str:
             "failed crawls": str(s["failed_crawls"]),
             "caps hit": ",".join(f"{cap}={n}" for cap, n in sorted(s.get("caps", {}).items())),
             "error": s["error"][:90] if s["outcome"] != "ok" else "",
+            "problems": ",".join(s.get("problems", [])),
         }
         for s in status["sources"]
     ]
-    columns = ("source", "region", "last crawl (UTC)", "outcome", "failed crawls", "caps hit", "error")
+    columns = ("source", "region", "last crawl (UTC)", "outcome", "failed crawls", "caps hit", "problems", "error")
     lines = [f"database: {status['database']}", "", render_table(rows, columns), ""]
     lines.append("documents: " + (", ".join(f"{k}={v}" for k, v in sorted(status["documents"].items())) or "none"))
     lines.append("changes:   " + (", ".join(f"{k}={v}" for k, v in sorted(status["changes"].items())) or "none"))

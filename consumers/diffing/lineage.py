@@ -210,7 +210,7 @@ class LineageIndex:
             if other == doc_id:
                 continue
             other_region = region_of(self._meta[other])
-            borrowing = _borrowing(query, other, self._sketches[other], max_passages)
+            borrowing = _borrowing(query, other, self._sketches[other], max_passages, self._min_share)
             if borrowing.share < self._min_share:
                 continue
             found.append(
@@ -227,9 +227,15 @@ class LineageIndex:
         return found
 
 
-def _borrowing(query: _Query, other_id: int, other: Sketch, max_passages: int) -> Borrowing:
+def _borrowing(
+    query: _Query, other_id: int, other: Sketch, max_passages: int, min_share: float = 0.0
+) -> Borrowing:
+    """The share of the query's text found in ``other``; paragraphs and passages only from ``min_share`` up
+    (most LSH candidates of a text full of common wording share less, and are dropped unread)."""
     mask = query.covered(other.passage_hashes)
     share = float(mask.sum()) / len(query.canonical) if query.canonical else 0.0
+    if round(share, 4) < min_share:
+        return Borrowing(other_id, round(share, 4), 0.0, (), False, None)
     return Borrowing(
         document_id=other_id,
         share=round(share, 4),

@@ -2,7 +2,7 @@
 
 Tests and the demo drive real changes through ``publish`` / ``revise`` / ``take_down``, and real
 failures through ``inject_error`` (slow, 500, 404, truncated body, wrong charset, oversized page,
-redirect loop, a redirect to another host). Validators (ETag / Last-Modified) are served per site as real portals do, so the
+redirect loop, a redirect to another host, a WAF captcha page, an empty list, a redesigned list). Validators (ETag / Last-Modified) are served per site as real portals do, so the
 crawler's conditional GETs meet 304s; ``request_log`` records what was asked and served.
 
 One module on purpose: the request handler, the error modes and the mutation API share the one
@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawlers.simulator.attachments import make_docx_bomb, make_pdf_bomb
 from crawlers.simulator.sites import (
+    CAPTCHA_PAGE,
     COLUMN,
     SITES,
     SimAttachment,
@@ -34,12 +35,13 @@ from crawlers.simulator.sites import (
     render_json_list,
     render_list,
     render_liuzhou_column,
+    render_redesigned_list,
     seed_documents,
 )
 
 ERROR_MODES: tuple[str, ...] = (
     "slow", "500", "404", "truncated", "wrong_charset", "oversized", "redirect_loop", "moved", "offsite_redirect",
-    "attachment_bomb",
+    "attachment_bomb", "captcha", "empty_list", "layout_changed",
 )
 # Where ``offsite_redirect`` sends requests: the same server under another host name, which a
 # crawler whose domains are 127.0.0.1 must refuse to follow.
@@ -308,9 +310,15 @@ class SimulatedSites:
                     if name != "index.html":
                         return _Reply(404, b"<html><body>404</body></html>", kind="list")
                     return _Reply(200, self._encode(site, render_liuzhou_column(site)), modified=site_modified, kind="list")
+                mode = self._error_for(site_id, _Reply(200, kind="list"))
+                if mode == "empty_list":  # the column suddenly shows nothing (its documents are still up)
+                    chunks = [[]]
                 for index, chunk in enumerate(chunks):
                     if name == list_page_name(index):
-                        text = render_list(site, chunk, index, len(chunks))
+                        if mode == "layout_changed":
+                            text = render_redesigned_list(site, chunk)
+                        else:
+                            text = render_list(site, chunk, index, len(chunks))
                         return _Reply(200, self._encode(site, text), modified=site_modified, kind="list")
                 return _Reply(404, b"<html><body>404 Not Found</body></html>", kind="list")
             for doc in self._docs[site_id].values():
@@ -389,6 +397,8 @@ class _Handler(BaseHTTPRequestHandler):
             bomb = make_pdf_bomb(self.sites.bomb_bytes) if pdf else make_docx_bomb(self.sites.bomb_bytes)
             kind = "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             reply = _Reply(200, bomb, kind, modified=reply.modified, kind="attachment", doc_id=reply.doc_id)
+        elif mode == "captcha":
+            reply = _Reply(200, CAPTCHA_PAGE.encode("utf-8"), "text/html; charset=utf-8", kind=reply.kind)
         elif mode == "oversized":
             filler = b"<p>" + b"x" * 1000 + b"</p>\n"
             body = b"<html><body>" + filler * (self.sites.oversized_bytes // len(filler) + 1) + b"</body></html>"

@@ -242,6 +242,27 @@ def render_list(site: SiteSpec, docs: list[SimDocument], index: int, pages: int)
     return _page(site, "政策文件", wrapper.format("\n".join(items)) + nav)
 
 
+def render_redesigned_list(site: SiteSpec, docs: list[SimDocument]) -> str:
+    """The same column after a site redesign: the titles are all there, in markup no selector of ours
+    expects (the ``layout_changed`` error mode)."""
+    rows = "\n".join(
+        f'<div class="row-v2"><a href="{detail_path(site.site_id, doc)}">{_E(doc.title)}</a><i>{doc.date}</i></div>'
+        for doc in docs
+    )
+    return _page(site, "政策文件", f'<section class="article-list-2026">{rows}</section>')
+
+
+# What a portal's WAF serves instead of the page (the ``captcha`` error mode): a slider challenge with
+# the 加速乐-style clearance cookie script, answered with status 200 as these products do.
+CAPTCHA_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>安全验证</title></head><body>"
+    "<div class=\"verify\"><p>您的访问请求可能对网站造成安全威胁，请完成验证后继续访问。</p>"
+    "<div id=\"slider\">请拖动滑块完成验证</div></div>"
+    "<script>document.cookie='__jsl_clearance=1733400000.123|0|abc;max-age=3600;path=/';</script>"
+    "</body></html>"
+)
+
+
 def render_liuzhou_column(site: SiteSpec) -> str:
     """The human-facing column page: empty until its script calls the JSON API."""
     script = (

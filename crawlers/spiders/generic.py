@@ -36,6 +36,7 @@ from core.errors import SourceError
 from crawlers.attachments import ExtractionLimits, extract_attachment, find_attachment_links, kind_of
 from crawlers.catalog import SourceDefinition, find_source, load_sources
 from crawlers.config import CrawlConfig
+from crawlers.health import LIST_LINKS_STAT, TITLE_ANCHORS_STAT, title_anchors
 from crawlers.incremental import BODY_SHA_META, UNCHANGED_FLAG, CrawlBook, WindowState, validators_of
 from crawlers.items import GoneItem, PageItem
 from crawlers.layouts import in_domains, is_sequential, pagination_urls, parse_list, template_url
@@ -79,6 +80,7 @@ class GenericSpider(scrapy.Spider):
         self._capped = False
         self._probed = False
         self.links: dict[str, ListLink] = {}
+        self.backfill = False  # a backfill reads past the source's max_pages, up to its own page count
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GenericSpider:
@@ -101,11 +103,12 @@ class GenericSpider(scrapy.Spider):
         known = frozenset(book.known_detail_urls()) if book is not None else frozenset()
         window = book.window() if book is not None and not source.pagination.complete else None
         spider = cls(
-            *args, source=source, page_cap=config.crawl.page_cap, known_urls=known,
+            *args, source=source, page_cap=config.backfill_pages or config.crawl.page_cap, known_urls=known,
             window=window, window_probes=config.crawl.window_probes,
             extraction_limits=ExtractionLimits.from_settings(config.crawl), **kwargs,
         )
         spider._set_crawler(crawler)
+        spider.backfill = bool(config.backfill_pages)
         if window is not None:
             crawler.signals.connect(spider._window_item_delivered, signal=signals.item_scraped)
             crawler.signals.connect(spider._save_window, signal=signals.spider_closed)
@@ -175,7 +178,7 @@ class GenericSpider(scrapy.Spider):
     def _list_request(self, url: str) -> scrapy.Request | None:
         if url in self._list_seen or self._offsite(url):
             return None
-        max_pages = self.source.pagination.max_pages
+        max_pages = 0 if self.backfill else self.source.pagination.max_pages
         if max_pages and len(self._list_seen) >= max_pages:
             return None  # by design: this source is read only for its newest documents
         if len(self._list_seen) >= self.page_cap:
@@ -219,6 +222,7 @@ class GenericSpider(scrapy.Spider):
             return
         if not page.links:
             self.crawler.stats.inc_value("policywatch/empty_list_pages")
+            self.crawler.stats.max_value(TITLE_ANCHORS_STAT, title_anchors(response))
             if response.meta.get("pw_first") is None:
                 self._fail("list", response.url, "no document links found (do the [links] selectors still match?)")
         new_links = 0
@@ -227,6 +231,7 @@ class GenericSpider(scrapy.Spider):
                 continue
             self.links[link.url] = link
             new_links += 1
+            self.crawler.stats.inc_value(LIST_LINKS_STAT)
             yield self._detail_request(link)
         first = response.meta.get("pw_first", response.url)
         number = int(response.meta.get("pw_page_number", 1))

@@ -18,6 +18,7 @@ from policywatch.cli.archive import analyze, export, replay, search, versions
 from policywatch.cli.configuration import settings_cmd
 from policywatch.cli.context import Context, default_config
 from policywatch.cli.deliveries import deliveries
+from policywatch.cli.maintenance import backfill, reanalyze
 from policywatch.cli.operations import config_group, db_group
 from policywatch.cli.relations import compare_targets, diff, lineage, show
 from policywatch.cli.service import crawl, demo, run, status
@@ -63,7 +64,7 @@ def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
 
 for _command in (
     run, status, demo, crawl, analyze, search, versions, export, replay, sources, deliveries, settings_cmd,
-    show, diff, lineage, compare_targets,
+    show, diff, lineage, compare_targets, reanalyze, backfill,
 ):
     main.add_command(_command)
 for _group in (config_group, db_group, accounts):
