@@ -42,7 +42,7 @@ def test_empty_list_layout_change_and_captcha_raise_operator_alerts_once(
     settings = load_settings(
         None, var_dir=tmp_path / "var", web={"enabled": False},
         crawl={"simulator_url": sim.base_url, "enabled_sources": [SOURCE], "timeout_seconds": 2.0, "retries": 0},
-        alerts={"operator_webhook": http_receiver.url + "/ops"},
+        alerts={"operator_webhook": http_receiver.url + "/ops", "allowed_networks": ["127.0.0.0/8"]},
     )
     with Pipeline(settings) as pipeline, caplog.at_level(logging.WARNING, logger="policywatch.source_health"):
         assert pipeline.crawl(SOURCE).ok
