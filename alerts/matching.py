@@ -14,6 +14,8 @@ places no restriction):
   whitespace removed (PDF extraction breaks lines inside words).
 - **topics**: a subscribed topic is among the document's topics (the analysis' topics if the
   document row has none).
+- **significance**: with ``min_significance`` set, the change's grade (``change.summary["significance"]``,
+  ``core.significance``) reaches it; a change recorded before grading existed always passes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from core.errors import UnknownRegion
+from core.significance import at_least
 from storage.models import Change, Document
 from zhtext.normalize import keyword_form
 from zhtext.regions import document_region, region_within, resolve_region
@@ -38,6 +41,7 @@ class SubscriptionFilter(Protocol):
     topics: Sequence[str]
     change_kinds: Sequence[str]
     ai_only: bool
+    min_significance: str
 
 
 def match_reasons(
@@ -54,6 +58,8 @@ def match_reasons(
     if sub.change_kinds and change.kind not in sub.change_kinds:
         return None
     if sub.ai_only and ai_label(document, analysis) != "yes":
+        return None
+    if not at_least(change.summary, sub.min_significance):
         return None
     if sub.regions:
         region = _matching_region(sub.regions, document)

@@ -72,7 +72,17 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
                 + (f"\n原因 Reason：{shorten(summary['reason'])}" if summary.get("reason") else "")
             ])
         )
-    out.extend(_change_sections(summary, str(payload.get("base_url") or "")))
+    significance = summary.get("significance")
+    graded = isinstance(significance, Mapping) and bool(significance.get("grade"))
+    if graded:
+        # What matters most leads: changed targets (metric, old → new, year), then the grade and why.
+        target_items = [_target(t) for t in summary.get("targets") or []]
+        if target_items:
+            out.append(Section(f"目标变化 Targets changed（{len(target_items)}）", items=_limited(target_items)))
+        label = str(significance.get("label") or significance["grade"])  # type: ignore[union-attr,index]
+        reasons = [f"· {shorten(r)}" for r in significance.get("reasons") or []]  # type: ignore[union-attr]
+        out.append(Section("重要程度 Significance", [("等级 Grade", label)], _limited(reasons)))
+    out.extend(_change_sections(summary, str(payload.get("base_url") or ""), skip_targets=graded))
     plan = payload.get("plan") or {}
     if kind == "new" and (plan.get("targets") or plan.get("period")):
         targets = Section("规划目标 Plan targets")
@@ -107,18 +117,20 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
     return out
 
 
-def _change_sections(summary: Mapping[str, Any], base: str) -> list[Section]:
+def _change_sections(summary: Mapping[str, Any], base: str, skip_targets: bool = False) -> list[Section]:
     specs: list[tuple[str, str, Any]] = [
+        ("targets", "目标调整 Targets moved", _target),
         ("added", "新增内容 Added", lambda x: _paragraph("＋", x)),
         ("removed", "删除内容 Removed", lambda x: _paragraph("－", x)),
         ("changed", "修改条款 Changed clauses", _changed),
         ("numbers", "数字变化 Changed numbers", _number),
-        ("targets", "目标调整 Targets moved", _target),
         ("lineage", "与其他文件的相同文本 Text shared with other plans", lambda x: _lineage(x, base)),
         ("predecessors", "对比前期规划 Compared with earlier plans", lambda x: _predecessor(x, base)),
     ]
     out: list[Section] = []
     for key, title, fmt in specs:
+        if skip_targets and key == "targets":
+            continue  # already the leading section
         values = summary.get(key)
         if not values:
             continue

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
 from core.errors import SubscriptionError, UnknownRegion
+from core.significance import GRADES
 from storage.models import Subscription
 from zhtext.regions import resolve_region
 
-CHANGE_KINDS = ("new", "revised", "removed")
+CHANGE_KINDS = ("new", "revised", "removed", "expiring", "expired", "superseded")
+DIGESTS = ("off", "daily", "weekly")
 DEMO_SUBSCRIPTIONS = "demo_subscriptions.toml"
 
 
@@ -45,6 +47,12 @@ class SubscriptionSpec(BaseModel):
     change_kinds: list[str] = Field(default_factory=list, description="Subset of new, revised, removed.")
     ai_only: bool = Field(True, description="Only documents labelled AI 'yes' (not borderline).")
     active: bool = Field(True, description="Inactive subscriptions receive nothing.")
+    min_significance: str = Field(
+        "", description="Least significance alerted: editorial, wording, substantive or major; empty: all."
+    )
+    digest: str = Field("off", description="off (each alert at once), daily or weekly (one message).")
+    digest_hour: int = Field(8, ge=0, le=23, description="Local hour the digest is sent.")
+    digest_weekday: int = Field(0, ge=0, le=6, description="Weekday of a weekly digest (0 = Monday).")
 
     @field_validator("regions", "keywords", "topics")
     @classmethod
@@ -62,6 +70,20 @@ class SubscriptionSpec(BaseModel):
                 resolve_region(name)
             except UnknownRegion as exc:
                 raise ValueError(str(exc)) from exc
+        return value
+
+    @field_validator("min_significance")
+    @classmethod
+    def _known_grade(cls, value: str) -> str:
+        if value and value not in GRADES:
+            raise ValueError(f"unknown significance {value!r}; use one of {list(GRADES)}")
+        return value
+
+    @field_validator("digest")
+    @classmethod
+    def _known_digest(cls, value: str) -> str:
+        if value not in DIGESTS:
+            raise ValueError(f"unknown digest {value!r}; use one of {list(DIGESTS)}")
         return value
 
     @field_validator("change_kinds")
@@ -163,6 +185,10 @@ def sync_subscriptions(
         row.change_kinds = list(spec.change_kinds)
         row.ai_only = spec.ai_only
         row.active = spec.active
+        row.min_significance = spec.min_significance
+        row.digest = spec.digest
+        row.digest_hour = spec.digest_hour
+        row.digest_weekday = spec.digest_weekday
         rows.append(row)
     if deactivate_missing:
         wanted = {spec.name for spec in specs}

@@ -240,6 +240,15 @@ class Subscription(Base):
     ai_only: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Least significance a change needs to be alerted (core.significance.GRADES); empty: every change.
+    min_significance: Mapped[str] = mapped_column(String(20), default="")
+    # Set by the one-click unsubscribe link; an unsubscribed subscription receives nothing.
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # "off" (each alert at once), "daily" or "weekly" (one message at digest_hour, local time).
+    digest: Mapped[str] = mapped_column(String(10), default="off")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday, for weekly digests
+    last_digest_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Alert(Base):
@@ -281,3 +290,20 @@ class Delivery(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
 
     alert: Mapped[Alert] = relationship()
+
+
+class DigestItem(Base):
+    """A change waiting for a digest subscription's next digest; ``alert_id`` marks it sent in one.
+
+    Unique per (subscription, change), so a change enters a subscriber's digests once; the digest
+    alert and the marks are written in one transaction, so a change is never in two digests.
+    """
+
+    __tablename__ = "digest_items"
+    __table_args__ = (UniqueConstraint("subscription_id", "change_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
