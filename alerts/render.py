@@ -18,7 +18,8 @@ from alerts.sections import sections, shorten
 from storage.models import Change, Document, DocumentVersion
 
 PAYLOAD_SCHEMA = "policywatch.alert/1"
-KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed"}
+KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed",
+               "expiring": "即将失效 Expiring", "expired": "已失效 Expired", "superseded": "已被替代 Superseded"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def build_payload(
     *,
     subscription: str = "",
     reasons: Sequence[str] = (),
+    lineage: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON-serialisable alert payload for one change (and the subscription it matched)."""
     # One line: the title becomes a mail header and a chat notification title.
@@ -102,6 +104,7 @@ def build_payload(
         "plan": {"period": analysis.get("period"), "targets": list(analysis.get("targets") or [])},
         "links": links,
         "base_url": base_url.rstrip("/"),
+        "lineage_notes": list(lineage),
     }
 
 
@@ -113,9 +116,11 @@ def render_alert(
     *,
     subscription: str = "",
     reasons: Sequence[str] = (),
+    lineage: Sequence[str] = (),
 ) -> RenderedAlert:
     """Subject, plain text, HTML and payload for one change as one subscriber sees it."""
-    payload = build_payload(document, change, version, base_url, subscription=subscription, reasons=reasons)
+    payload = build_payload(document, change, version, base_url, subscription=subscription, reasons=reasons,
+                            lineage=lineage)
     return RenderedAlert.from_payload(payload)
 
 

@@ -82,7 +82,20 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
         label = str(significance.get("label") or significance["grade"])  # type: ignore[union-attr,index]
         reasons = [f"· {shorten(r)}" for r in significance.get("reasons") or []]  # type: ignore[union-attr]
         out.append(Section("重要程度 Significance", [("等级 Grade", label)], _limited(reasons)))
+    lifecycle = summary.get("lifecycle")
+    if isinstance(lifecycle, Mapping) and lifecycle.get("label"):
+        validity = Section("时效 Validity", [("状态 Status", str(lifecycle["label"]))])
+        if lifecycle.get("ends"):
+            validity.fields.append(("失效日期 Ends", str(lifecycle["ends"])))
+        if isinstance(lifecycle.get("days_left"), int) and lifecycle["days_left"] >= 0:
+            validity.fields.append(("剩余天数 Days left", str(lifecycle["days_left"])))
+        if lifecycle.get("successor_title"):
+            validity.fields.append(("接替文件 Successor", f"《{lifecycle['successor_title']}》"))
+        out.append(validity)
     out.extend(_change_sections(summary, str(payload.get("base_url") or ""), skip_targets=graded))
+    notes = [f"· {shorten(note)}" for note in payload.get("lineage_notes") or []]
+    if notes:
+        out.append(Section("沿用关系 Lineage", items=notes))
     plan = payload.get("plan") or {}
     if kind == "new" and (plan.get("targets") or plan.get("period")):
         targets = Section("规划目标 Plan targets")
@@ -126,6 +139,7 @@ def _change_sections(summary: Mapping[str, Any], base: str, skip_targets: bool =
         ("numbers", "数字变化 Changed numbers", _number),
         ("lineage", "与其他文件的相同文本 Text shared with other plans", lambda x: _lineage(x, base)),
         ("predecessors", "对比前期规划 Compared with earlier plans", lambda x: _predecessor(x, base)),
+        ("successors", "接替规划，目标对照 Successor plan, targets side by side（前 → 后）", lambda x: _predecessor(x, base)),
     ]
     out: list[Section] = []
     for key, title, fmt in specs:

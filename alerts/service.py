@@ -13,6 +13,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.lineage_notes import lineage_notes
 from alerts.matching import match_reasons
 from alerts.render import RenderedAlert, render_alert, render_html
 from core.errors import PermanentError
@@ -41,15 +42,22 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
         for alert in session.scalars(select(Alert).where(Alert.change_id == change.id))
     }
     subscriptions = session.scalars(
-        select(Subscription).where(Subscription.active.is_(True)).order_by(Subscription.id)
+        select(Subscription)
+        .where(Subscription.active.is_(True), Subscription.unsubscribed_at.is_(None))
+        .order_by(Subscription.id)
     )
+    lineage: list[str] | None = None  # read once, and only when some subscription matches
     for sub in subscriptions:
         if sub.id in existing:
             continue
         reasons = match_reasons(sub, document, change, analysis, text=text)
         if reasons is None:
             continue
-        rendered = render_alert(document, change, version, base_url, subscription=sub.name, reasons=reasons)
+        if lineage is None:
+            lineage = lineage_notes(session, document.id)
+        rendered = render_alert(
+            document, change, version, base_url, subscription=sub.name, reasons=reasons, lineage=lineage
+        )
         alert = Alert(
             change_id=change.id,
             subscription_id=sub.id,

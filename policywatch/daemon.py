@@ -19,6 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
+from policywatch.alert_jobs import AlertJobs
 from policywatch.pipeline import Pipeline
 from policywatch.web import WebServer, create_app
 
@@ -88,6 +89,10 @@ class Daemon:
             )
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
+        jobs = AlertJobs(self.pipeline.factory, self.settings.alerts,
+                         self.settings.alerts.public_base_url or web_url, self.pipeline.wake_deliverer)
+        self.scheduler.add_job(jobs.lifecycle, "interval", minutes=self.settings.alerts.lifecycle_check_minutes,
+                               id="lifecycle", next_run_time=now + timedelta(seconds=10))
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 

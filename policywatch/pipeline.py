@@ -218,6 +218,11 @@ class Pipeline:
         assert self.deliverer is not None
         return self.deliverer.deliver_due(self.factory)
 
+    def wake_deliverer(self) -> None:
+        """Tell the deliverer new deliveries are due (scheduled alert jobs call this after committing)."""
+        if self.delivery_worker is not None:
+            self.delivery_worker.wake()
+
     def delivery_health(self) -> str:
         """"ok", or why alerts are not going out (the last attempts failed, or the deliverer stopped)."""
         worker = self.delivery_worker
