@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.channels.base import Channel
 from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
+from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError, PolicywatchError, TransientError
 from core.settings import AlertSettings
 from storage.db import transaction
@@ -155,7 +156,9 @@ class Deliverer:
         mirrors: Sequence[Mirror] = (),
         clock: Clock = utc_now,
         rng: random.Random | None = None,
+        links: UnsubscribeLinks | None = None,
     ) -> None:
+        self.links = links
         self.channels = dict(channels)
         self.policy = policy
         self.mirrors = list(mirrors)
@@ -208,9 +211,13 @@ class Deliverer:
             if not claimed:
                 return None
             delivery = session.get_one(Delivery, delivery_id, populate_existing=True)
+            if delivery.alert.subscription.unsubscribed_at is not None:
+                # Unsubscribed after the alert was created: nothing more goes out to them.
+                delivery.status, delivery.lease_until, delivery.last_error = "failed", None, "退订 unsubscribed"
+                return None
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
-                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert),
+                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links),
             )
 
     def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:

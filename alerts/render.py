@@ -31,6 +31,8 @@ class RenderedAlert:
     html: str
     payload: dict[str, Any]
     idempotency_key: str = ""
+    # The subscriber's one-click unsubscribe link (email sends it as List-Unsubscribe); "" when none.
+    unsubscribe_url: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The record machine channels send (webhook body, JSON-lines line)."""
@@ -137,6 +139,8 @@ def render_text(payload: Mapping[str, Any]) -> str:
             lines.append(f"  {first}")
             lines += [f"      {line}" for line in rest]
     lines += ["", "—— policywatch 政策监测"]
+    if payload.get("unsubscribe_url"):
+        lines.append(f"退订 Unsubscribe：{payload['unsubscribe_url']}")
     return "\n".join(lines) + "\n"
 
 
@@ -160,6 +164,9 @@ def render_html(payload: Mapping[str, Any]) -> str:
         if section.items:
             items = "".join(f"<li>{'<br>'.join(map(_html_line, item.split(chr(10))))}</li>" for item in section.items)
             parts.append(f"<ul>{items}</ul>")
+    if payload.get("unsubscribe_url"):
+        url = html.escape(str(payload["unsubscribe_url"]), quote=True)
+        parts.append(f"<p style=\"color:#888\"><a href=\"{url}\">退订 Unsubscribe</a></p>")
     parts.append("<p style=\"color:#888\">—— policywatch 政策监测</p></body></html>")
     return "\n".join(parts)
 

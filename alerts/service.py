@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from alerts.lineage_notes import lineage_notes
 from alerts.matching import match_reasons
 from alerts.render import RenderedAlert, render_alert, render_html
+from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion, Subscription
 
@@ -82,8 +83,14 @@ def _version_of(session: Session, change: Change, document: Document) -> Documen
     return None
 
 
-def rendered_from_alert(alert: Alert) -> RenderedAlert:
-    """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe."""
+def rendered_from_alert(alert: Alert, links: UnsubscribeLinks | None = None) -> RenderedAlert:
+    """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe;
+    with ``links``, the subscriber's unsubscribe link is added to both bodies."""
     payload = dict(alert.payload or {})
+    text, unsubscribe_url = alert.body, ""
+    if links is not None and payload.get("base_url"):
+        unsubscribe_url = links.url(str(payload["base_url"]), alert.subscription_id)
+        payload["unsubscribe_url"] = unsubscribe_url
+        text = f"{text.rstrip()}\n退订 Unsubscribe：{unsubscribe_url}\n"
     page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
-    return RenderedAlert(alert.subject, alert.body, page, payload, f"policywatch-alert-{alert.id}")
+    return RenderedAlert(alert.subject, text, page, payload, f"policywatch-alert-{alert.id}", unsubscribe_url)

@@ -65,6 +65,7 @@ class Daemon:
                 self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness,
                 captures=CaptureConfig.from_settings(self.settings),
                 expiring_days=self.settings.web.expiring_within_days,
+                unsubscribe_secret=self.settings.alerts.unsubscribe_secret.get_secret_value(),
             )
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url

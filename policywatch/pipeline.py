@@ -20,6 +20,7 @@ from sqlalchemy import select
 from alerts.channels import build_channels
 from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
+from alerts.unsubscribe import UnsubscribeLinks
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
 from consumers.stage_runner import StageRunner
@@ -106,7 +107,8 @@ class Pipeline:
         self.producer = EventProducer(self.bus, "policywatch")
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
         self.deliverer = Deliverer(
-            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels)
+            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
+            links=UnsubscribeLinks.from_settings(settings.alerts),
         )
         self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url

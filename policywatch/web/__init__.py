@@ -5,6 +5,7 @@
 - ``archive_api``   the first JSON endpoints under /api (kept for existing clients)
 - ``deliveries_api`` alert deliveries under /api/deliveries: list, re-send failed ones
 - ``pages``         pages about one document (the links in alerts land here)
+- ``unsubscribe_pages`` the one-click unsubscribe link of alert emails
 - ``browse_pages``  home, search, region plans, targets, citations of a 文号
 - ``errors``        one error body for the API, one error page for the pages
 - ``templating``    Jinja2 (autoescaped), the pages' Content-Security-Policy
@@ -25,7 +26,15 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from core.captures import CaptureConfig
 from core.metrics import Metrics
-from policywatch.web import api_v1, archive_api, browse_pages, deliveries_api, health, pages
+from policywatch.web import (
+    api_v1,
+    archive_api,
+    browse_pages,
+    deliveries_api,
+    health,
+    pages,
+    unsubscribe_pages,
+)
 from policywatch.web.context import WebContext
 from policywatch.web.errors import install_error_handlers
 from policywatch.web.server import WebServer
@@ -33,7 +42,8 @@ from policywatch.web.templating import STATIC
 from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
-    health.router, api_v1.router, archive_api.router, deliveries_api.router, browse_pages.router, pages.router
+    health.router, api_v1.router, archive_api.router, deliveries_api.router, browse_pages.router, pages.router,
+    unsubscribe_pages.router,
 )
 
 
@@ -45,6 +55,7 @@ def create_app(
     *,
     captures: CaptureConfig | None = None,
     expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    unsubscribe_secret: str = "",
 ) -> FastAPI:
     """The application on a session factory, with the daemon's metrics, health and readiness checks;
     ``captures`` enables replay of the captured pages, ``expiring_days`` is when a document counts as
@@ -57,7 +68,7 @@ def create_app(
     )
     app.state.context = WebContext(
         factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks,
-        captures=captures, expiring_days=expiring_days,
+        captures=captures, expiring_days=expiring_days, unsubscribe_secret=unsubscribe_secret,
     )
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

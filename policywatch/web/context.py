@@ -26,6 +26,8 @@ class WebContext:
     captures: CaptureConfig | None = None
     # A document ending within this many days is 即将失效 (expiring).
     expiring_days: int = DEFAULT_EXPIRING_DAYS
+    # Key of the one-click unsubscribe tokens (alerts.unsubscribe_secret); "" serves no unsubscribe links.
+    unsubscribe_secret: str = ""
 
 
 def web_context(request: Request) -> WebContext:
