@@ -18,6 +18,7 @@ from alerts.sections import sections, shorten
 from storage.models import Change, Document, DocumentVersion
 
 PAYLOAD_SCHEMA = "policywatch.alert/1"
+DIGEST_SCHEMA = "policywatch.digest/1"
 KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed",
                "expiring": "即将失效 Expiring", "expired": "已失效 Expired", "superseded": "已被替代 Superseded"}
 
@@ -128,6 +129,8 @@ def render_alert(
 
 def render_text(payload: Mapping[str, Any]) -> str:
     """Plain-text body (also stored as Alert.body)."""
+    if payload.get("schema") == DIGEST_SCHEMA:
+        return render_digest_text(payload)
     lines = [str(payload.get("subject", ""))]
     if payload.get("headline"):
         lines += ["", f"摘要 Summary：{payload['headline']}"]
@@ -147,6 +150,8 @@ def render_text(payload: Mapping[str, Any]) -> str:
 def render_html(payload: Mapping[str, Any]) -> str:
     """A simple HTML body for email clients, escaped throughout."""
     esc = html.escape
+    if payload.get("schema") == DIGEST_SCHEMA:
+        return render_digest_html(payload)
     parts = [
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
         "<body style=\"font-family:sans-serif;line-height:1.5\">",
@@ -180,3 +185,45 @@ def _html_line(line: str) -> str:
 
 def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+def digest_lines(entry: Mapping[str, Any]) -> list[str]:
+    """One change of a digest: kind, grade and title, then what matters most, where, and the link."""
+    doc = entry.get("document") or {}
+    summary = (entry.get("change") or {}).get("summary") or {}
+    significance = summary.get("significance") or {}
+    grade = f"｜{significance['label']}" if significance.get("label") else ""
+    lines = [f"【{entry.get('kind_label', '')}{grade}】{doc.get('title', '')}"]
+    lines += [str(reason) for reason in (significance.get("reasons") or [])[:2]]
+    if not significance.get("reasons") and entry.get("headline"):
+        lines.append(str(entry["headline"]))
+    where = " ".join(p for p in (doc.get("province"), doc.get("city"), doc.get("district")) if p)
+    lines.append(" · ".join(p for p in (where, doc.get("doc_number")) if p))
+    lines.append(str((entry.get("links") or {}).get("version", "")))
+    return [line for line in lines if line]
+
+
+def render_digest_text(payload: Mapping[str, Any]) -> str:
+    """A digest as plain text: one numbered block per change."""
+    lines = [str(payload.get("subject", "")), f"订阅 Subscription：{(payload.get('subscription') or {}).get('name', '')}"]
+    for number, entry in enumerate(payload.get("entries") or [], start=1):
+        first, *rest = digest_lines(entry)
+        lines += ["", f"{number}. {first}"] + [f"   {line}" for line in rest]
+    lines += ["", "—— policywatch 政策监测"]
+    if payload.get("unsubscribe_url"):
+        lines.append(f"退订 Unsubscribe：{payload['unsubscribe_url']}")
+    return "\n".join(lines) + "\n"
+
+
+def render_digest_html(payload: Mapping[str, Any]) -> str:
+    """A digest as HTML: one list item per change."""
+    items = []
+    for entry in payload.get("entries") or []:
+        first, *rest = digest_lines(entry)
+        items.append(f"<li><strong>{html.escape(first)}</strong><br>" + "<br>".join(map(_html_line, rest)) + "</li>")
+    footer = "<p style=\"color:#888\">—— policywatch 政策监测</p>"
+    if payload.get("unsubscribe_url"):
+        url = html.escape(str(payload["unsubscribe_url"]), quote=True)
+        footer += f"<p style=\"color:#888\"><a href=\"{url}\">退订 Unsubscribe</a></p>"
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\">"
+            f"<h2>{html.escape(str(payload.get('subject', '')))}</h2><ol>{''.join(items)}</ol>{footer}</body></html>")

@@ -18,15 +18,19 @@ from alerts.matching import match_reasons
 from alerts.render import RenderedAlert, render_alert, render_html
 from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError
-from storage.models import Alert, Change, Delivery, Document, DocumentVersion, Subscription
+from storage.models import Alert, Change, Delivery, DigestItem, Document, DocumentVersion, Subscription
 
 log = logging.getLogger(__name__)
+
+DIGEST_SCHEDULES = ("daily", "weekly")
 
 
 def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert]:
     """Create one Alert and one pending Delivery per active matching subscription; never commits.
 
-    Idempotent: subscriptions that already have an alert for this change are skipped, so a
+    A subscription with a daily or weekly digest gets a DigestItem instead (sent later by
+    ``alerts.digests``). Idempotent: subscriptions that already have an alert (or digest item) for this
+    change are skipped, so a
     redelivered change event creates nothing new and the existing alerts are returned. The
     unique (change_id, subscription_id) constraint backs this up: two consumers racing on the same
     change make one flush fail with IntegrityError, that transaction is retried, and the retry
@@ -35,7 +39,7 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
     document = session.get(Document, change.document_id)
     if document is None:
         raise PermanentError(f"change {change.id} refers to missing document {change.document_id}")
-    version = _version_of(session, change, document)
+    version = version_of(session, change, document)
     analysis = version.analysis if version else {}
     text = version.text if version else ""
     existing = {
@@ -48,11 +52,17 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
         .order_by(Subscription.id)
     )
     lineage: list[str] | None = None  # read once, and only when some subscription matches
+    in_digests = set(session.scalars(select(DigestItem.subscription_id).where(DigestItem.change_id == change.id)))
     for sub in subscriptions:
-        if sub.id in existing:
+        if sub.id in existing or sub.id in in_digests:
             continue
         reasons = match_reasons(sub, document, change, analysis, text=text)
         if reasons is None:
+            continue
+        if sub.digest in DIGEST_SCHEDULES:
+            # Collected for the subscriber's next digest (alerts.digests) instead of an alert of its own.
+            session.add(DigestItem(subscription_id=sub.id, change_id=change.id, reasons=list(reasons)))
+            in_digests.add(sub.id)
             continue
         if lineage is None:
             lineage = lineage_notes(session, document.id)
@@ -75,7 +85,7 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
     return sorted(existing.values(), key=lambda alert: alert.id)
 
 
-def _version_of(session: Session, change: Change, document: Document) -> DocumentVersion | None:
+def version_of(session: Session, change: Change, document: Document) -> DocumentVersion | None:
     """The version the alert links to: the new one, or for a removal the last one stored."""
     for version_id in (change.version_id, change.previous_version_id, document.latest_version_id):
         if version_id is not None:

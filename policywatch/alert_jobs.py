@@ -1,4 +1,4 @@
-"""The daemon's scheduled alert jobs: lifecycle checks and (with digests) the digest run.
+"""The daemon's scheduled alert jobs: lifecycle checks and the daily/weekly digest run.
 
 Each job is one short transaction that writes alert rows, then wakes the deliverer; the scheduler
 (APScheduler, in ``policywatch.daemon``) calls them on an interval. Errors are logged and the next
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.digests import send_digests
 from consumers.lifecycle import check_lifecycle
 from core.errors import PolicywatchError
 from core.settings import AlertSettings
@@ -52,3 +53,16 @@ class AlertJobs:
         if raised:
             self._wake()
         return len(raised)
+
+    def digests(self) -> int:
+        """Write the daily and weekly digests now due (one message each, never empty); how many."""
+        try:
+            with transaction(self._factory) as session:
+                written = send_digests(session, self._clock(), timezone=self._settings.timezone,
+                                       base_url=self._base_url)
+        except PolicywatchError as exc:
+            log.warning("digest run failed: %s (next try on schedule)", exc)
+            return 0
+        if written:
+            self._wake()
+        return len(written)

@@ -94,6 +94,8 @@ class Daemon:
                          self.settings.alerts.public_base_url or web_url, self.pipeline.wake_deliverer)
         self.scheduler.add_job(jobs.lifecycle, "interval", minutes=self.settings.alerts.lifecycle_check_minutes,
                                id="lifecycle", next_run_time=now + timedelta(seconds=10))
+        # Digest hours are whole local hours: a run every 5 minutes sends each within minutes of its hour.
+        self.scheduler.add_job(jobs.digests, "interval", minutes=5, id="digests", next_run_time=now + timedelta(seconds=15))
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 
