@@ -36,6 +36,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
+from alerts.rate_limits import RateLimits
 from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
 from alerts.unsubscribe import UnsubscribeLinks
@@ -97,6 +98,7 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0  # claimed or finished by another deliverer in the meantime
     waiting: int = 0  # pending on channels that are not running (e.g. email without SMTP host)
+    deferred: int = 0  # over a target's rate limit: pending again, due when the limit allows
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,10 @@ class Deliverer:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         links: UnsubscribeLinks | None = None,
+        limits: RateLimits | None = None,
     ) -> None:
         self.links = links
+        self.limits = limits
         self.channels = dict(channels)
         self.policy = policy
         self.mirrors = list(mirrors)
@@ -193,9 +197,11 @@ class Deliverer:
             setattr(report, outcome, getattr(report, outcome) + 1)
         return report
 
-    def _claim(self, factory: sessionmaker[Session], delivery_id: int) -> _Claim | None:
+    def _claim(self, factory: sessionmaker[Session], delivery_id: int) -> _Claim | str | None:
         now = self.clock()
         with transaction(factory) as session:
+            if self.limits is not None and self._defer(session, delivery_id, now):
+                return "deferred"
             claimed = session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id, self._due(now))
@@ -220,10 +226,27 @@ class Deliverer:
                 as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links),
             )
 
+    def _defer(self, session: Session, delivery_id: int, now: datetime) -> bool:
+        """Over its target's rate limit: push the delivery's next attempt out (never fail it)."""
+        assert self.limits is not None
+        row = session.execute(select(Delivery.channel, Delivery.target).where(Delivery.id == delivery_id)).one_or_none()
+        if row is None:
+            return False
+        due = self.limits.wait_until(session, row.channel, row.target, now)
+        if due is None:
+            return False
+        session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .values(next_attempt_at=due).execution_options(synchronize_session=False)
+        )
+        return True
+
     def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
         claim = self._claim(factory, delivery_id)
         if claim is None:
             return "skipped"
+        if isinstance(claim, str):
+            return claim
         outcome, error = self._send(claim)  # no transaction is open here
         now = self.clock()
         values: dict[str, object] = {"lease_until": None, "last_error": error}

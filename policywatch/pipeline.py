@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from alerts.channels import build_channels
 from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
+from alerts.rate_limits import RateLimits
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
 from alerts.unsubscribe import UnsubscribeLinks
 from consumers.alert_stage import AlertStage
@@ -109,6 +110,7 @@ class Pipeline:
         self.deliverer = Deliverer(
             channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
             links=UnsubscribeLinks.from_settings(settings.alerts),
+            limits=RateLimits(settings.alerts.rate_limits),
         )
         self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url
