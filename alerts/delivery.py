@@ -39,6 +39,7 @@ from alerts.channels.base import Channel
 from alerts.rate_limits import RateLimits
 from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
+from alerts.templating import AlertTemplates
 from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError, PolicywatchError, TransientError
 from core.settings import AlertSettings
@@ -160,9 +161,11 @@ class Deliverer:
         rng: random.Random | None = None,
         links: UnsubscribeLinks | None = None,
         limits: RateLimits | None = None,
+        templates: AlertTemplates | None = None,
     ) -> None:
         self.links = links
         self.limits = limits
+        self.templates = templates
         self.channels = dict(channels)
         self.policy = policy
         self.mirrors = list(mirrors)
@@ -223,7 +226,7 @@ class Deliverer:
                 return None
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
-                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links),
+                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links, self.templates),
             )
 
     def _defer(self, session: Session, delivery_id: int, now: datetime) -> bool:

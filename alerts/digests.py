@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from alerts.render import DIGEST_SCHEMA, build_payload, render_digest_text
+from alerts.render import build_payload, render_digest_text
 from alerts.service import DIGEST_SCHEDULES, version_of
+from alerts.templating import DIGEST_SCHEMA
 from storage.models import Alert, Change, Delivery, DigestItem, Document, Subscription
 
 log = logging.getLogger(__name__)

@@ -8,17 +8,17 @@ was detected.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from alerts.sections import sections, shorten
+from alerts.sections import shorten
+from alerts.templating import DEFAULT_TEMPLATES, AlertTemplates
 from storage.models import Change, Document, DocumentVersion
+from storage.validity import validity
 
 PAYLOAD_SCHEMA = "policywatch.alert/1"
-DIGEST_SCHEMA = "policywatch.digest/1"
 KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed",
                "expiring": "即将失效 Expiring", "expired": "已失效 Expired", "superseded": "已被替代 Superseded"}
 
@@ -34,15 +34,23 @@ class RenderedAlert:
     idempotency_key: str = ""
     # The subscriber's one-click unsubscribe link (email sends it as List-Unsubscribe); "" when none.
     unsubscribe_url: str = ""
+    # The same content as Markdown, for chat robots that render it (钉钉, 企业微信, 飞书).
+    markdown: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The record machine channels send (webhook body, JSON-lines line)."""
         return {"id": self.idempotency_key, "subject": self.subject, "text": self.text, **self.payload}
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any], idempotency_key: str = "") -> RenderedAlert:
+    def from_payload(
+        cls, payload: Mapping[str, Any], idempotency_key: str = "", templates: AlertTemplates | None = None
+    ) -> RenderedAlert:
+        """Every format of one payload, through the templates in use (the built-in ones by default)."""
         data = dict(payload)
-        return cls(data["subject"], render_text(data), render_html(data), data, idempotency_key)
+        return cls(
+            data["subject"], render_text(data, templates), render_html(data, templates), data, idempotency_key,
+            str(data.get("unsubscribe_url") or ""), render_markdown(data, templates),
+        )
 
 
 def version_link(base_url: str, document_id: int, version_id: int | None) -> str:
@@ -105,6 +113,12 @@ def build_payload(
             "summary": summary,
         },
         "plan": {"period": analysis.get("period"), "targets": list(analysis.get("targets") or [])},
+        # Evidence: what exactly was read, and when (the capture's hash and retrieval time).
+        "evidence": {
+            "sha256": (version.body_sha256 or version.content_hash) if version else "",
+            "retrieved_at": _iso(version.fetched_at) if version else "",
+        },
+        "validity": _validity(document, change),
         "links": links,
         "base_url": base_url.rstrip("/"),
         "lineage_notes": list(lineage),
@@ -127,103 +141,33 @@ def render_alert(
     return RenderedAlert.from_payload(payload)
 
 
-def render_text(payload: Mapping[str, Any]) -> str:
-    """Plain-text body (also stored as Alert.body)."""
-    if payload.get("schema") == DIGEST_SCHEMA:
-        return render_digest_text(payload)
-    lines = [str(payload.get("subject", ""))]
-    if payload.get("headline"):
-        lines += ["", f"摘要 Summary：{payload['headline']}"]
-    for section in sections(payload):
-        lines += ["", section.title]
-        lines += [f"  {label}：{value}" for label, value in section.fields]
-        for item in section.items:
-            first, *rest = item.split("\n")
-            lines.append(f"  {first}")
-            lines += [f"      {line}" for line in rest]
-    lines += ["", "—— policywatch 政策监测"]
-    if payload.get("unsubscribe_url"):
-        lines.append(f"退订 Unsubscribe：{payload['unsubscribe_url']}")
-    return "\n".join(lines) + "\n"
+def render_text(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """Plain-text body (also stored as Alert.body): ``alert.txt.j2`` or ``digest.txt.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "txt")
 
 
-def render_html(payload: Mapping[str, Any]) -> str:
-    """A simple HTML body for email clients, escaped throughout."""
-    esc = html.escape
-    if payload.get("schema") == DIGEST_SCHEMA:
-        return render_digest_html(payload)
-    parts = [
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
-        "<body style=\"font-family:sans-serif;line-height:1.5\">",
-        f"<h2>{esc(str(payload.get('subject', '')))}</h2>",
-    ]
-    if payload.get("headline"):
-        parts.append(f"<p><strong>摘要 Summary：</strong>{esc(str(payload['headline']))}</p>")
-    for section in sections(payload):
-        parts.append(f"<h3>{esc(section.title)}</h3>")
-        if section.fields:
-            parts.append("<table>")
-            for label, value in section.fields:
-                parts.append(f"<tr><th align=\"left\">{esc(label)}</th><td>{_html_line(value)}</td></tr>")
-            parts.append("</table>")
-        if section.items:
-            items = "".join(f"<li>{'<br>'.join(map(_html_line, item.split(chr(10))))}</li>" for item in section.items)
-            parts.append(f"<ul>{items}</ul>")
-    if payload.get("unsubscribe_url"):
-        url = html.escape(str(payload["unsubscribe_url"]), quote=True)
-        parts.append(f"<p style=\"color:#888\"><a href=\"{url}\">退订 Unsubscribe</a></p>")
-    parts.append("<p style=\"color:#888\">—— policywatch 政策监测</p></body></html>")
-    return "\n".join(parts)
+def render_html(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """HTML body for email clients, autoescaped: ``alert.html.j2`` or ``digest.html.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "html")
 
 
-def _html_line(line: str) -> str:
-    """Escaped text; a line that is a URL becomes a link."""
-    if line.startswith(("http://", "https://")) and " " not in line:
-        return f'<a href="{html.escape(line, quote=True)}">{html.escape(line)}</a>'
-    return html.escape(line)
+def render_markdown(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """Markdown body for chat robots (钉钉, 企业微信, 飞书): ``alert.md.j2`` or ``digest.md.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "md")
+
+
+def render_digest_text(payload: Mapping[str, Any]) -> str:
+    """A digest's plain text (the digest payload carries its schema; kept for readers of digests)."""
+    return render_text(payload)
+
+
+def _validity(document: Document, change: Change) -> dict[str, Any]:
+    """In force, expiring, expired … on the day the change was detected (successors are not known here)."""
+    detected = change.detected_at.date() if change.detected_at else date.today()
+    status = validity(document, detected)
+    return {"status": status.status, "label": status.label, "ends": _iso(status.ends), "basis": status.basis}
 
 
 def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
-
-def digest_lines(entry: Mapping[str, Any]) -> list[str]:
-    """One change of a digest: kind, grade and title, then what matters most, where, and the link."""
-    doc = entry.get("document") or {}
-    summary = (entry.get("change") or {}).get("summary") or {}
-    significance = summary.get("significance") or {}
-    grade = f"｜{significance['label']}" if significance.get("label") else ""
-    lines = [f"【{entry.get('kind_label', '')}{grade}】{doc.get('title', '')}"]
-    lines += [str(reason) for reason in (significance.get("reasons") or [])[:2]]
-    if not significance.get("reasons") and entry.get("headline"):
-        lines.append(str(entry["headline"]))
-    where = " ".join(p for p in (doc.get("province"), doc.get("city"), doc.get("district")) if p)
-    lines.append(" · ".join(p for p in (where, doc.get("doc_number")) if p))
-    lines.append(str((entry.get("links") or {}).get("version", "")))
-    return [line for line in lines if line]
-
-
-def render_digest_text(payload: Mapping[str, Any]) -> str:
-    """A digest as plain text: one numbered block per change."""
-    lines = [str(payload.get("subject", "")), f"订阅 Subscription：{(payload.get('subscription') or {}).get('name', '')}"]
-    for number, entry in enumerate(payload.get("entries") or [], start=1):
-        first, *rest = digest_lines(entry)
-        lines += ["", f"{number}. {first}"] + [f"   {line}" for line in rest]
-    lines += ["", "—— policywatch 政策监测"]
-    if payload.get("unsubscribe_url"):
-        lines.append(f"退订 Unsubscribe：{payload['unsubscribe_url']}")
-    return "\n".join(lines) + "\n"
-
-
-def render_digest_html(payload: Mapping[str, Any]) -> str:
-    """A digest as HTML: one list item per change."""
-    items = []
-    for entry in payload.get("entries") or []:
-        first, *rest = digest_lines(entry)
-        items.append(f"<li><strong>{html.escape(first)}</strong><br>" + "<br>".join(map(_html_line, rest)) + "</li>")
-    footer = "<p style=\"color:#888\">—— policywatch 政策监测</p>"
-    if payload.get("unsubscribe_url"):
-        url = html.escape(str(payload["unsubscribe_url"]), quote=True)
-        footer += f"<p style=\"color:#888\"><a href=\"{url}\">退订 Unsubscribe</a></p>"
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\">"
-            f"<h2>{html.escape(str(payload.get('subject', '')))}</h2><ol>{''.join(items)}</ol>{footer}</body></html>")

@@ -58,6 +58,7 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
         *dates,
         ("AI 相关 AI label", AI_LABELS.get(doc.get("ai_label", ""), doc.get("ai_label"))),
         ("主题 Topics", "、".join(doc.get("topics") or [])),
+        ("时效 Validity", _validity_line(payload.get("validity"))),
         ("变化 Change", payload.get("kind_label")),
         ("与上一版相似度 Similarity", _percent(summary.get("similarity"), 1) if kind == "revised" else None),
         ("发现时间 Detected", (change.get("detected_at") or "")[:19].replace("T", " ")),
@@ -108,6 +109,11 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
 
     out.append(info)
 
+    evidence = payload.get("evidence") or {}
+    if evidence.get("sha256"):
+        info.fields.append(("证据 Evidence", f"sha256 {evidence['sha256']}"))
+    if evidence.get("retrieved_at"):
+        info.fields.append(("抓取时间 Retrieved", str(evidence["retrieved_at"])[:19].replace("T", " ")))
     links = payload.get("links") or {}
     out.append(
         Section(
@@ -128,6 +134,13 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
         reasons = list(sub.get("reasons") or [])
         out.append(Section("订阅 Why you received this", [("名称 Name", sub["name"])], reasons))
     return out
+
+
+def _validity_line(value: Any) -> str | None:
+    if not isinstance(value, Mapping) or not value.get("label") or value.get("status") == "unknown":
+        return None
+    ends = f"（至 until {value['ends']}）" if value.get("ends") else ""
+    return f"{value['label']}{ends}"
 
 
 def _change_sections(summary: Mapping[str, Any], base: str, skip_targets: bool = False) -> list[Section]:
@@ -317,3 +330,19 @@ def shorten(value: Any, limit: int = MAX_CHARS) -> str:
         value = value.get("text") or value.get("name") or value.get("label") or value
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def digest_lines(entry: Mapping[str, Any]) -> list[str]:
+    """One change of a digest: kind, grade and title, then what matters most, where, and the link."""
+    doc = entry.get("document") or {}
+    summary = (entry.get("change") or {}).get("summary") or {}
+    significance = summary.get("significance") or {}
+    grade = f"｜{significance['label']}" if significance.get("label") else ""
+    lines = [f"【{entry.get('kind_label', '')}{grade}】{doc.get('title', '')}"]
+    lines += [shorten(reason) for reason in (significance.get("reasons") or [])[:2]]
+    if not significance.get("reasons") and entry.get("headline"):
+        lines.append(shorten(entry["headline"]))
+    where = " ".join(p for p in (doc.get("province"), doc.get("city"), doc.get("district")) if p)
+    lines.append(" · ".join(p for p in (where, doc.get("doc_number")) if p))
+    lines.append(str((entry.get("links") or {}).get("version", "")))
+    return [line for line in lines if line]

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from alerts.lineage_notes import lineage_notes
 from alerts.matching import match_reasons
-from alerts.render import RenderedAlert, render_alert, render_html
+from alerts.render import RenderedAlert, render_alert
+from alerts.templating import AlertTemplates
 from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError
 from storage.models import Alert, Change, Delivery, DigestItem, Document, DocumentVersion, Subscription
@@ -93,14 +94,15 @@ def version_of(session: Session, change: Change, document: Document) -> Document
     return None
 
 
-def rendered_from_alert(alert: Alert, links: UnsubscribeLinks | None = None) -> RenderedAlert:
-    """The stored subject and text (HTML re-rendered from the stored payload), keyed for receivers to dedupe;
-    with ``links``, the subscriber's unsubscribe link is added to both bodies."""
+def rendered_from_alert(
+    alert: Alert, links: UnsubscribeLinks | None = None, templates: AlertTemplates | None = None
+) -> RenderedAlert:
+    """Every format rendered from the stored payload with the templates in use, keyed for receivers to
+    dedupe; with ``links``, the subscriber's unsubscribe link is in every body."""
+    key = f"policywatch-alert-{alert.id}"
     payload = dict(alert.payload or {})
-    text, unsubscribe_url = alert.body, ""
+    if "schema" not in payload:  # a row written by hand or before payloads: send what was stored
+        return RenderedAlert(alert.subject, alert.body, f"<pre>{html.escape(alert.body)}</pre>", payload, key)
     if links is not None and payload.get("base_url"):
-        unsubscribe_url = links.url(str(payload["base_url"]), alert.subscription_id)
-        payload["unsubscribe_url"] = unsubscribe_url
-        text = f"{text.rstrip()}\n退订 Unsubscribe：{unsubscribe_url}\n"
-    page = render_html(payload) if payload else f"<pre>{html.escape(alert.body)}</pre>"
-    return RenderedAlert(alert.subject, text, page, payload, f"policywatch-alert-{alert.id}", unsubscribe_url)
+        payload["unsubscribe_url"] = links.url(str(payload["base_url"]), alert.subscription_id)
+    return RenderedAlert.from_payload(payload, key, templates)

@@ -21,6 +21,7 @@ from alerts.channels import build_channels
 from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
 from alerts.rate_limits import RateLimits
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
+from alerts.templating import AlertTemplates
 from alerts.unsubscribe import UnsubscribeLinks
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
@@ -111,6 +112,7 @@ class Pipeline:
             channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
             links=UnsubscribeLinks.from_settings(settings.alerts),
             limits=RateLimits(settings.alerts.rate_limits),
+            templates=AlertTemplates(settings.alerts.templates_dir),
         )
         self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
         base_url = settings.alerts.public_base_url or web_url

@@ -13,9 +13,13 @@ from alerts.render import RenderedAlert
 from core.errors import PermanentError, TransientError
 from core.settings import AlertSettings
 
+# Chat robots that render Markdown (and not HTML): they get the Markdown template's body.
+MARKDOWN_SCHEMES = frozenset({"dingtalk", "wecombot", "feishu", "lark", "slack", "tgram"})
+
 
 class AppriseChannel:
-    """Sends the subject and plain text to an Apprise URL such as ``dingtalk://token``."""
+    """Sends the subject and body to an Apprise URL such as ``dingtalk://token``: Markdown to the robots
+    that render it (钉钉, 企业微信, 飞书 …), plain text to the rest."""
 
     name = "apprise"
 
@@ -27,9 +31,17 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         if not notifier.add(delivery_target.strip()):
             raise PermanentError(f"not a usable Apprise URL: {_redact(delivery_target)}")
-        ok = notifier.notify(title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT)
+        if _scheme(delivery_target) in MARKDOWN_SCHEMES and message.markdown:
+            body, body_format = message.markdown, apprise.NotifyFormat.MARKDOWN
+        else:
+            body, body_format = message.text, apprise.NotifyFormat.TEXT
+        ok = notifier.notify(title=message.subject, body=body, body_format=body_format)
         if not ok:
             raise TransientError(f"Apprise notification to {_redact(delivery_target)} failed")
+
+
+def _scheme(url: str) -> str:
+    return url.strip().partition("://")[0].lower()
 
 
 def _redact(url: str) -> str:
