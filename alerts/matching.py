@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from core.errors import UnknownRegion
@@ -67,7 +68,7 @@ def match_reasons(
             return None
         reasons.append(f"地区 region: {region}")
     if sub.keywords:
-        haystack = keyword_form(f"{document.title or ''}\n{text}")
+        haystack = _haystack(document.title or "", text)
         hits = [kw for kw in sub.keywords if keyword_form(kw) in haystack]
         if not hits:
             return None
@@ -93,6 +94,13 @@ def subscription_matches(
 ) -> bool:
     """True when ``change`` to ``document`` passes every filter of ``sub`` (rules in the module doc)."""
     return match_reasons(sub, document, change, version_analysis, text=text) is not None
+
+
+@lru_cache(maxsize=8)
+def _haystack(title: str, text: str) -> str:
+    """The folded title and text keywords are looked for in; one change is matched against thousands of
+    subscriptions, so its text is folded once, not once per subscription."""
+    return keyword_form(f"{title}\n{text}")
 
 
 def ai_label(document: Document, analysis: Mapping[str, Any]) -> str | None:

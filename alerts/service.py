@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.lineage_notes import lineage_notes
 from alerts.matching import match_reasons
-from alerts.render import RenderedAlert, render_alert
+from alerts.render import RenderedAlert, build_payload, render_text
 from alerts.templating import AlertTemplates
 from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError
@@ -52,7 +53,8 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
         .where(Subscription.active.is_(True), Subscription.unsubscribed_at.is_(None))
         .order_by(Subscription.id)
     )
-    lineage: list[str] | None = None  # read once, and only when some subscription matches
+    created: list[tuple[Alert, Subscription]] = []
+    renderer: _ChangeRenderer | None = None  # built once, and only when some subscription matches
     in_digests = set(session.scalars(select(DigestItem.subscription_id).where(DigestItem.change_id == change.id)))
     for sub in subscriptions:
         if sub.id in existing or sub.id in in_digests:
@@ -65,25 +67,48 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
             session.add(DigestItem(subscription_id=sub.id, change_id=change.id, reasons=list(reasons)))
             in_digests.add(sub.id)
             continue
-        if lineage is None:
-            lineage = lineage_notes(session, document.id)
-        rendered = render_alert(
-            document, change, version, base_url, subscription=sub.name, reasons=reasons, lineage=lineage
-        )
-        alert = Alert(
-            change_id=change.id,
-            subscription_id=sub.id,
-            subject=rendered.subject,
-            body=rendered.text,
-            payload=rendered.payload,
-        )
+        if renderer is None:
+            renderer = _ChangeRenderer(build_payload(
+                document, change, version, base_url, subscription=_NAME_SLOT,
+                lineage=lineage_notes(session, document.id),
+            ))
+        payload, body = renderer.for_subscription(sub.name, reasons)
+        alert = Alert(change_id=change.id, subscription_id=sub.id, subject=payload["subject"], body=body,
+                      payload=payload)
         session.add(alert)
-        session.flush()
-        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+        created.append((alert, sub))
         existing[sub.id] = alert
-        log.info("alert created: change=%s subscription=%s kind=%s", change.id, sub.name, change.kind)
+        log.debug("alert created: change=%s subscription=%s kind=%s", change.id, sub.name, change.kind)
+    # The alerts of a change, then their deliveries, each inserted in one batched flush rather than one
+    # round trip per subscriber.
     session.flush()
+    for alert, sub in created:
+        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+    session.flush()
+    if renderer is not None:
+        log.info("alerts created: change=%s kind=%s alerts=%d", change.id, change.kind, len(existing))
     return sorted(existing.values(), key=lambda alert: alert.id)
+
+
+# Stands for the subscriber's name while the shared text is rendered; never printed as such.
+_NAME_SLOT = "\x00subscription\x00"
+
+
+class _ChangeRenderer:
+    """One change rendered for many subscribers: the payload is built once, the text once per distinct
+    set of match reasons, and each subscriber's name is filled in. With 10,000 subscriptions the
+    rendering would otherwise dominate the fan-out (bench/bench_alerts.py)."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self._payload = payload
+        self._texts: dict[tuple[str, ...], str] = {}
+
+    def for_subscription(self, name: str, reasons: list[str]) -> tuple[dict[str, Any], str]:
+        key = tuple(reasons)
+        if key not in self._texts:
+            self._texts[key] = render_text({**self._payload, "subscription": {"name": _NAME_SLOT, "reasons": reasons}})
+        payload = {**self._payload, "subscription": {"name": name, "reasons": list(reasons)}}
+        return payload, self._texts[key].replace(_NAME_SLOT, name)
 
 
 def version_of(session: Session, change: Change, document: Document) -> DocumentVersion | None:
