@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,8 +61,10 @@ def local_today(now: datetime, timezone: str) -> date:
 
 def find_events(session: Session, today: date, notice_days: int) -> Iterator[LifecycleEvent]:
     """Every lifecycle event due today, recorded or not (the caller skips those already recorded)."""
+    horizon = today + timedelta(days=notice_days)
+    # Only documents ending by the horizon can have an event today (the rest are read on a later day).
     dated = select(Document).where(
-        Document.status == "active", or_(Document.expiry_date.is_not(None), Document.period_end.is_not(None))
+        Document.status == "active", or_(Document.expiry_date <= horizon, Document.period_end <= horizon.year)
     )
     for document in session.scalars(dated.order_by(Document.id)):
         end = ends(document)
