@@ -45,6 +45,7 @@ ORDINAL = re.compile(r"^[\s（(]*[一二三四五六七八九十百零〇\d]+[)�
 DEADLINE_CONTEXT = re.compile(r"前|底|期限|截止|之内|以内|完成")
 MONEY_UNITS = ("亿元", "万元", "千元", "元", "美元")
 DATE_UNITS = ("年", "月", "日")
+_OBLIGATION_SET = frozenset(OBLIGATIONS) | {""}
 
 
 @dataclass
@@ -101,8 +102,10 @@ def grade_revision(
         _clause(sig, ref, sign, target_texts)
     for change in diff.changed:
         _paragraph(sig, change)
+    moved_targets = {(t.before, t.after) for t in diff.targets}
     for number in diff.numbers:
-        _number(sig, number.before, number.after, number.context)
+        if (number.before, number.after) not in moved_targets:  # a target's own figure is said once
+            _number(sig, number.before, number.after, number.context)
     if _responsibilities(old) != _responsibilities(new) and (_list(old, "responsibilities") or _list(new, "responsibilities")):
         sig.add("substantive", "责任单位变化 responsible units changed")
     if diff.moved:
@@ -156,6 +159,10 @@ def _paragraph(sig: Significance, change: ParagraphChange) -> None:
     if obligations:
         sig.add("substantive", f"义务措辞变化 obligation changed：{where}{obligations}")
     spans = [(s.before, s.after) for s in change.spans]
+    if obligations and all(_content(b) in _OBLIGATION_SET and _content(a) in _OBLIGATION_SET for b, a in spans):
+        return  # the swapped word is the whole edit
+    if all(_is_numeric(b) and _is_numeric(a) for b, a in spans):
+        return  # a figure edited inside the paragraph: graded by the number (and target) changes
     if all(_is_punctuation(b) and _is_punctuation(a) for b, a in spans):
         sig.add("editorial", f"标点调整 punctuation：{where}" + "；".join(f"{b or '∅'}→{a or '∅'}" for b, a in spans[:3]))
         return
@@ -238,6 +245,11 @@ def _edits(spans: Iterable[tuple[str, str]]) -> str:
 
 def _is_punctuation(text: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PZS" or ch.isspace() for ch in text)
+
+
+def _is_numeric(text: str) -> bool:
+    """Digits and what numbers are written with (300, 1.5, 3-5, 20%), so the edit is a figure's."""
+    return all(ch.isdigit() or ch in ".%-~—–" for ch in text)
 
 
 def _is_han(text: str) -> bool:

@@ -54,6 +54,7 @@ def test_raised_industry_target_is_major_and_names_metric_values_and_year(minhan
     first = result["reasons"][0]
     assert first.startswith("目标变化 target changed")
     assert "250亿元 → 500亿元" in first and "2020年" in first
+    assert len(result["reasons"]) == 1  # the target's own figure is not repeated as an amount or a wording edit
 
 
 def test_hundred_to_two_hundred_yi_target_is_major(nansha: str) -> None:
