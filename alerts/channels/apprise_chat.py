@@ -23,6 +23,9 @@ class AppriseChannel:
 
     name = "apprise"
 
+    def __init__(self, markdown_schemes: frozenset[str] = MARKDOWN_SCHEMES) -> None:
+        self.markdown_schemes = markdown_schemes
+
     @classmethod
     def from_settings(cls, settings: AlertSettings, context: ChannelContext) -> AppriseChannel:
         return cls()
@@ -31,7 +34,7 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         if not notifier.add(delivery_target.strip()):
             raise PermanentError(f"not a usable Apprise URL: {_redact(delivery_target)}")
-        if _scheme(delivery_target) in MARKDOWN_SCHEMES and message.markdown:
+        if _scheme(delivery_target) in self.markdown_schemes and message.markdown:
             body, body_format = message.markdown, apprise.NotifyFormat.MARKDOWN
         else:
             body, body_format = message.text, apprise.NotifyFormat.TEXT

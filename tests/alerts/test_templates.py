@@ -95,3 +95,31 @@ def test_operator_folder_overrides_one_template_and_keeps_the_others(
 def test_missing_template_folder_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="templates_dir"):
         AlertTemplates(tmp_path / "nope")
+
+
+def test_chat_robots_that_render_markdown_get_the_markdown_body_others_plain_text() -> None:
+    import apprise
+    from apprise.decorators import notify
+
+    from alerts.channels import AppriseChannel
+
+    got: list[tuple[str, str, str]] = []
+
+    @notify(on="pwrobot")
+    def _robot(body: str, title: str, notify_type: str, meta: dict, *args: object, **kwargs: object) -> bool:
+        got.append((title, body, str(kwargs.get("body_format"))))
+        return True
+
+    @notify(on="pwplain")
+    def _plain(body: str, title: str, notify_type: str, meta: dict, *args: object, **kwargs: object) -> bool:
+        got.append((title, body, str(kwargs.get("body_format"))))
+        return True
+
+    alert = message()
+    channel = AppriseChannel(markdown_schemes=frozenset({"pwrobot"}))
+    channel.send("pwrobot://room", alert)
+    channel.send("pwplain://room", alert)
+    (robot_title, robot_body, robot_format), (_, plain_body, plain_format) = got
+    assert robot_title == alert.subject and robot_body == alert.markdown.strip()
+    assert robot_format == str(apprise.NotifyFormat.MARKDOWN) and "**重要程度 Significance**" in robot_body
+    assert plain_body == alert.text.strip() and plain_format == str(apprise.NotifyFormat.TEXT)
