@@ -106,10 +106,10 @@ def _digest(session: Session, sub: Subscription, now: datetime, timezone: str, b
         return None
     payload = digest_payload(session, sub, items, now, timezone, base_url)
     alert = Alert(change_id=items[-1].change_id, subscription_id=sub.id, subject=payload["subject"],
-                  body=render_digest_text(payload), payload=payload)
+                  body=render_digest_text(payload), payload=payload, account_id=sub.account_id)
     session.add(alert)
     session.flush()
-    session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+    session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target, account_id=sub.account_id))
     for item in items:
         item.alert_id = alert.id
     session.flush()

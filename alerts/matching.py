@@ -14,8 +14,20 @@ places no restriction):
   whitespace removed (PDF extraction breaks lines inside words).
 - **topics**: a subscribed topic is among the document's topics (the analysis' topics if the
   document row has none).
-- **significance**: with ``min_significance`` set, the change's grade (``change.summary["significance"]``,
-  ``core.significance``) reaches it; a change recorded before grading existed always passes.
+- **admin levels, document types**: the document's ``admin_level`` / ``doc_type`` is one listed.
+- **issuers**: a listed name occurs inside one of the document's issuers (深圳市人民政府 ⊇ 深圳市).
+- **minimum AI relevance**: the document's AI score (else the analysis' ``ai.score``) is at least
+  ``min_ai_score``; a document without a score does not pass.
+- **minimum significance**: the change's grade (``change.summary["significance"]["grade"]``) ranks at
+  least ``min_significance`` (editorial < wording < substantive < major); an ungraded change passes.
+
+Keywords match on **word boundaries** (``keyword_mode = "word"``, the default): the keyword must end
+where the segmented text (jieba) ends a word and begin where a word or one of its dictionary sub-words
+begins. Chinese compounds put the head last, so a keyword matches a whole word or a word's head:
+机器人 matches 工业机器人 (an industrial robot is a robot), 人工 does not match inside 人工智能, and
+智能网联汽车 matches however jieba splits it. Only the neighbourhood of each occurrence is segmented
+(a window of ``WORD_WINDOW`` characters each side), so the cost follows the occurrences, not the text
+length. ``keyword_mode = "substring"`` matches anywhere, as before.
 """
 
 from __future__ import annotations
@@ -26,12 +38,17 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from core.errors import UnknownRegion
-from core.significance import at_least
 from storage.models import Change, Document
 from zhtext.normalize import keyword_form
 from zhtext.regions import document_region, region_within, resolve_region
+from zhtext.tokenize import tokenizer
 
 log = logging.getLogger(__name__)
+
+SIGNIFICANCE_RANK = {"editorial": 0, "wording": 1, "substantive": 2, "major": 3}
+WORD_WINDOW = 24
+# Occurrences of one keyword checked for a word boundary before giving up (the first one found is enough).
+MAX_OCCURRENCES = 50
 
 
 class SubscriptionFilter(Protocol):
@@ -42,7 +59,6 @@ class SubscriptionFilter(Protocol):
     topics: Sequence[str]
     change_kinds: Sequence[str]
     ai_only: bool
-    min_significance: str
 
 
 def match_reasons(
@@ -60,16 +76,17 @@ def match_reasons(
         return None
     if sub.ai_only and ai_label(document, analysis) != "yes":
         return None
-    if not at_least(change.summary, sub.min_significance):
-        return None
     if sub.regions:
         region = _matching_region(sub.regions, document)
         if region is None:
             return None
         reasons.append(f"地区 region: {region}")
+    if not _passes_document_filters(sub, document, change, analysis):
+        return None
     if sub.keywords:
         haystack = _haystack(document.title or "", text)
-        hits = [kw for kw in sub.keywords if keyword_form(kw) in haystack]
+        words = getattr(sub, "keyword_mode", "word") != "substring"
+        hits = [kw for kw in sub.keywords if keyword_in(keyword_form(kw), haystack, words=words)]
         if not hits:
             return None
         reasons.append("关键词 keywords: " + "、".join(hits))
@@ -139,3 +156,59 @@ def _matching_region(wanted: Sequence[str], document: Document) -> str | None:
     return None
 
 
+
+
+def keyword_in(keyword: str, haystack: str, *, words: bool = True) -> bool:
+    """``keyword`` occurs in ``haystack`` (both in keyword form); with ``words`` only on word boundaries."""
+    start = haystack.find(keyword)
+    if not keyword or start < 0 or not words:
+        return start >= 0 and bool(keyword)
+    for _ in range(MAX_OCCURRENCES):
+        if start < 0:
+            return False
+        if _on_word_boundaries(haystack, start, start + len(keyword)):
+            return True
+        start = haystack.find(keyword, start + 1)
+    return False
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    left = max(0, start - WORD_WINDOW)
+    window = text[left:min(len(text), end + WORD_WINDOW)]
+    segmenter = tokenizer()
+    word_ends = {stop for _, _, stop in segmenter.tokenize(window, HMM=False)}
+    if end - left not in word_ends:
+        return False
+    starts = {begin for _, begin, _ in segmenter.tokenize(window, mode="search", HMM=False)}
+    return start - left in starts
+
+
+def _passes_document_filters(sub: SubscriptionFilter, document: Document, change: Change,
+                             analysis: Mapping[str, Any]) -> bool:
+    """Levels, types, issuers, minimum relevance and significance (read with defaults: older filter objects
+    without these fields place no restriction)."""
+    levels = getattr(sub, "admin_levels", None) or ()
+    if levels and (document.admin_level or analysis.get("admin_level")) not in levels:
+        return False
+    types = getattr(sub, "doc_types", None) or ()
+    if types and (document.doc_type or analysis.get("doc_type")) not in types:
+        return False
+    issuers = getattr(sub, "issuers", None) or ()
+    if issuers:
+        have = [keyword_form(str(name)) for name in document.issuers or analysis.get("issuers") or []]
+        if not any(keyword_form(wanted) in name for wanted in issuers for name in have):
+            return False
+    min_score = getattr(sub, "min_ai_score", None)
+    if min_score is not None:
+        ai = analysis.get("ai")
+        score = document.ai_score if document.ai_score is not None else (
+            ai.get("score") if isinstance(ai, Mapping) else None)
+        if score is None or float(score) < min_score:
+            return False
+    minimum = getattr(sub, "min_significance", None)
+    if minimum:
+        grade = (change.summary or {}).get("significance")
+        grade = grade.get("grade") if isinstance(grade, Mapping) else None
+        if grade in SIGNIFICANCE_RANK and SIGNIFICANCE_RANK[grade] < SIGNIFICANCE_RANK.get(minimum, 0):
+            return False
+    return True

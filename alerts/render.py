@@ -9,7 +9,7 @@ was detected.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,8 @@ class RenderedAlert:
     html: str
     payload: dict[str, Any]
     idempotency_key: str = ""
+    # The subscription's webhook signing secret (whsec_…); never part of a message body or a log line.
+    signing_secret: str = field(default="", repr=False)
     # The subscriber's one-click unsubscribe link (email sends it as List-Unsubscribe); "" when none.
     unsubscribe_url: str = ""
     # The same content as Markdown, for chat robots that render it (钉钉, 企业微信, 飞书).
@@ -49,7 +51,7 @@ class RenderedAlert:
         data = dict(payload)
         return cls(
             data["subject"], render_text(data, templates), render_html(data, templates), data, idempotency_key,
-            str(data.get("unsubscribe_url") or ""), render_markdown(data, templates),
+            unsubscribe_url=str(data.get("unsubscribe_url") or ""), markdown=render_markdown(data, templates),
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -74,7 +75,7 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
             ))
         payload, body = renderer.for_subscription(sub.name, reasons)
         alert = Alert(change_id=change.id, subscription_id=sub.id, subject=payload["subject"], body=body,
-                      payload=payload)
+                      payload=payload, account_id=sub.account_id)
         session.add(alert)
         created.append((alert, sub))
         existing[sub.id] = alert
@@ -83,7 +84,7 @@ def create_alerts(session: Session, change: Change, base_url: str) -> list[Alert
     # round trip per subscriber.
     session.flush()
     for alert, sub in created:
-        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target))
+        session.add(Delivery(alert_id=alert.id, channel=sub.channel, target=sub.target, account_id=sub.account_id))
     session.flush()
     if renderer is not None:
         log.info("alerts created: change=%s kind=%s alerts=%d", change.id, change.kind, len(existing))
@@ -126,8 +127,10 @@ def rendered_from_alert(
     dedupe; with ``links``, the subscriber's unsubscribe link is in every body."""
     key = f"policywatch-alert-{alert.id}"
     payload = dict(alert.payload or {})
+    secret = (alert.subscription.webhook_secret if alert.subscription is not None else "") or ""
     if "schema" not in payload:  # a row written by hand or before payloads: send what was stored
-        return RenderedAlert(alert.subject, alert.body, f"<pre>{html.escape(alert.body)}</pre>", payload, key)
+        return RenderedAlert(alert.subject, alert.body, f"<pre>{html.escape(alert.body)}</pre>", payload, key,
+                             signing_secret=secret)
     if links is not None and payload.get("base_url"):
         payload["unsubscribe_url"] = links.url(str(payload["base_url"]), alert.subscription_id)
-    return RenderedAlert.from_payload(payload, key, templates)
+    return replace(RenderedAlert.from_payload(payload, key, templates), signing_secret=secret)

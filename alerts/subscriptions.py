@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
 from core.errors import SubscriptionError, UnknownRegion
-from core.significance import GRADES
+from storage.accounts import OPERATOR_ACCOUNT, ensure_account
 from storage.models import Subscription
 from zhtext.regions import resolve_region
 
 CHANGE_KINDS = ("new", "revised", "removed", "expiring", "expired", "superseded")
 DIGESTS = ("off", "daily", "weekly")
+ADMIN_LEVELS = ("national", "provincial", "municipal", "district")
+SIGNIFICANCE_GRADES = ("editorial", "wording", "substantive", "major")
+KEYWORD_MODES = ("word", "substring")
 DEMO_SUBSCRIPTIONS = "demo_subscriptions.toml"
 
 
@@ -47,14 +50,23 @@ class SubscriptionSpec(BaseModel):
     change_kinds: list[str] = Field(default_factory=list, description="Subset of new, revised, removed.")
     ai_only: bool = Field(True, description="Only documents labelled AI 'yes' (not borderline).")
     active: bool = Field(True, description="Inactive subscriptions receive nothing.")
-    min_significance: str = Field(
-        "", description="Least significance alerted: editorial, wording, substantive or major; empty: all."
+    admin_levels: list[str] = Field(
+        default_factory=list, description=f"Documents issued at these levels ({', '.join(ADMIN_LEVELS)})."
+    )
+    doc_types: list[str] = Field(default_factory=list, description="Document genres, e.g. 行动计划, 实施意见.")
+    issuers: list[str] = Field(default_factory=list, description="Any of these inside an issuer's name.")
+    min_ai_score: float | None = Field(None, ge=0, le=1, description="Lowest AI relevance score (0–1).")
+    min_significance: str | None = Field(
+        None, description=f"Lowest change significance ({' < '.join(SIGNIFICANCE_GRADES)}); ungraded changes pass."
+    )
+    keyword_mode: str = Field(
+        "word", description="word: a keyword matches whole segmented words (人工 not in 人工智能); substring: anywhere."
     )
     digest: str = Field("off", description="off (each alert at once), daily or weekly (one message).")
-    digest_hour: int = Field(8, ge=0, le=23, description="Local hour the digest is sent.")
+    digest_hour: int = Field(8, ge=0, le=23, description="Local hour the digest is sent (alerts.timezone).")
     digest_weekday: int = Field(0, ge=0, le=6, description="Weekday of a weekly digest (0 = Monday).")
 
-    @field_validator("regions", "keywords", "topics")
+    @field_validator("regions", "keywords", "topics", "doc_types", "issuers")
     @classmethod
     def _no_blank_values(cls, value: list[str]) -> list[str]:
         cleaned = [item.strip() for item in value]
@@ -72,11 +84,26 @@ class SubscriptionSpec(BaseModel):
                 raise ValueError(str(exc)) from exc
         return value
 
+    @field_validator("admin_levels")
+    @classmethod
+    def _known_levels(cls, value: list[str]) -> list[str]:
+        unknown = [level for level in value if level not in ADMIN_LEVELS]
+        if unknown:
+            raise ValueError(f"unknown admin level(s) {unknown}; use {list(ADMIN_LEVELS)}")
+        return value
+
     @field_validator("min_significance")
     @classmethod
-    def _known_grade(cls, value: str) -> str:
-        if value and value not in GRADES:
-            raise ValueError(f"unknown significance {value!r}; use one of {list(GRADES)}")
+    def _known_grade(cls, value: str | None) -> str | None:
+        if value is not None and value not in SIGNIFICANCE_GRADES:
+            raise ValueError(f"unknown significance {value!r}; use one of {list(SIGNIFICANCE_GRADES)}")
+        return value
+
+    @field_validator("keyword_mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value not in KEYWORD_MODES:
+            raise ValueError(f"unknown keyword mode {value!r}; use one of {list(KEYWORD_MODES)}")
         return value
 
     @field_validator("digest")
@@ -163,20 +190,26 @@ def load_demo_subscriptions() -> list[SubscriptionSpec]:
 
 
 def sync_subscriptions(
-    session: Session, specs: Sequence[SubscriptionSpec], *, deactivate_missing: bool = False
+    session: Session, specs: Sequence[SubscriptionSpec], *, deactivate_missing: bool = False,
+    account_name: str = OPERATOR_ACCOUNT,
 ) -> list[Subscription]:
-    """Upsert ``specs`` by name and return their rows; never commits (the caller owns the transaction).
+    """Upsert ``specs`` by name into the operator's account (``account_name``) and return their rows;
+    never commits (the caller owns the transaction).
 
-    With ``deactivate_missing`` rows whose name is not in ``specs`` are set inactive rather than
-    deleted, because their alerts and deliveries still reference them.
+    With ``deactivate_missing`` that account's rows whose name is not in ``specs`` are set inactive
+    rather than deleted, because their alerts and deliveries still reference them. Other accounts'
+    subscriptions (made through the API) are never touched.
     """
-    existing = {row.name: row for row in session.scalars(select(Subscription))}
+    account = ensure_account(session, account_name)
+    owned = (Subscription.account_id == account.id) | Subscription.account_id.is_(None)
+    existing = {row.name: row for row in session.scalars(select(Subscription).where(owned))}
     rows: list[Subscription] = []
     for spec in specs:
         row = existing.get(spec.name)
         if row is None:
             row = Subscription(name=spec.name)
             session.add(row)
+        row.account_id = account.id
         row.channel = spec.channel
         row.target = spec.target
         row.regions = list(spec.regions)
@@ -185,10 +218,7 @@ def sync_subscriptions(
         row.change_kinds = list(spec.change_kinds)
         row.ai_only = spec.ai_only
         row.active = spec.active
-        row.min_significance = spec.min_significance
-        row.digest = spec.digest
-        row.digest_hour = spec.digest_hour
-        row.digest_weekday = spec.digest_weekday
+        apply_filters(row, spec)
         rows.append(row)
     if deactivate_missing:
         wanted = {spec.name for spec in specs}
@@ -197,3 +227,15 @@ def sync_subscriptions(
                 row.active = False
     session.flush()
     return rows
+
+
+FILTER_FIELDS = ("admin_levels", "doc_types", "issuers", "min_ai_score", "min_significance", "keyword_mode")
+# When alerts go out: at once, or in a daily or weekly digest (alerts.digests).
+SCHEDULE_FIELDS = ("digest", "digest_hour", "digest_weekday")
+
+
+def apply_filters(row: Subscription, spec: SubscriptionSpec) -> None:
+    """Copy the filters added with accounts (levels, types, issuers, minimums, keyword mode) onto a row."""
+    for name in FILTER_FIELDS + SCHEDULE_FIELDS:
+        value = getattr(spec, name)
+        setattr(row, name, list(value) if isinstance(value, list) else value)

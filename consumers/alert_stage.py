@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,5 +48,7 @@ class AlertStage:
             if change is None:
                 raise PermanentError(f"change {payload.change_id} is not in the store")
             alerts = create_alerts(session, change, self._base_url)
+            if change.alerted_at is None:
+                change.alerted_at = datetime.now(UTC)
             log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
         self._wake_deliverer()

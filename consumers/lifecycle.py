@@ -127,9 +127,10 @@ def check_lifecycle(session: Session, now: datetime, *, timezone: str, notice_da
         latest = session.get(DocumentVersion, document.latest_version_id) if document.latest_version_id else None
         change = add_change(session, document, event.kind, event.dedup_key, event.summary, latest)
         change.detected_at = now
-        change.published_at = now  # never on the bus: its alerts are written right here
-        session.flush()
+        # Never on the bus: its alerts are written right here (so the relay has nothing to publish again).
+        change.published_at = now
         create_alerts(session, change, base_url)
+        change.alerted_at = now
         raised.append(change)
         log.info("lifecycle: %s for document %s (%s)", event.kind, document.id, event.dedup_key)
     return raised

@@ -92,15 +92,24 @@ class StoreStage:
         with transaction(self._factory) as session:
             self._store(session, event)
 
-    def publish_outbox(self) -> int:
-        """Publish every unpublished change, oldest first; returns how many were published."""
+    def publish_outbox(self, unalerted_before: datetime | None = None) -> int:
+        """Publish every unpublished change, oldest first; returns how many were published.
+
+        With ``unalerted_before``, changes published before that time but never handled by the alert stage
+        are published again too: their event was lost in flight (the embedded broker keeps nothing across
+        a crash). The alert stage is idempotent, so a duplicate costs nothing; ``published_at`` is moved
+        on so that a slow alert stage is not flooded with copies.
+        """
         with transaction(self._factory) as session:
-            pending = [(c.id, self._event(session, c)) for c in repo.unpublished_changes(session)]
+            changes = list(repo.unpublished_changes(session))
+            if unalerted_before is not None:
+                changes += repo.unalerted_changes(session, unalerted_before)
+            pending = [(c.id, self._event(session, c)) for c in changes]
         for change_id, event in pending:
             self._producer.publish(event)
             with transaction(self._factory) as session:
                 change = session.get(Change, change_id)
-                if change is not None and change.published_at is None:
+                if change is not None and (change.published_at is None or change.alerted_at is None):
                     change.published_at = datetime.now(UTC)
         return len(pending)
 

@@ -7,6 +7,7 @@ and explicit overrides from the CLI. Validation errors name the key and the prob
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -202,6 +203,10 @@ class AlertSettings(_Section):
     lease_seconds: float = Field(
         300.0, ge=10, description="A claimed delivery not settled within this time (deliverer killed mid-send) is due again."
     )
+    realert_after_seconds: float = Field(
+        300.0, ge=1,
+        description="A change published this long ago but not yet handled by the alert stage is published again (its event was lost).",
+    )
     deliver_interval_seconds: float = Field(
         15.0, gt=0, description="How often the deliverer looks for deliveries that are due (new alerts wake it at once)."
     )
@@ -209,6 +214,25 @@ class AlertSettings(_Section):
     subscriptions_file: Path | None = Field(
         None, description="TOML file of subscriptions, synced into the database at start."
     )
+    allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="Networks (CIDR) webhook and chat targets may resolve to besides public addresses; "
+        "loopback, private, link-local and metadata addresses are refused otherwise.",
+    )
+    webhook_follow_redirects: bool = Field(
+        False, description="Follow a webhook receiver's redirects (each hop checked like the target); off: a redirect fails."
+    )
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{cidr!r} is not a network (CIDR such as 10.1.0.0/16)") from exc
+        return value
+
     lifecycle_check_minutes: float = Field(
         60.0, gt=0, description="How often documents are checked for lifecycle alerts (即将失效, 已失效, 已被替代)."
     )
@@ -253,6 +277,9 @@ class WebSettings(_Section):
     port: int = Field(8470, ge=0, le=65535, description="Listen port of the HTTP endpoints (0: any free).")
     expiring_within_days: int = Field(
         90, ge=0, le=3650, description="A document ending within this many days is shown as 即将失效 (expiring)."
+    )
+    archive_requires_key: bool = Field(
+        False, description="The archive (API, pages, region feeds) answers only requests with an account's API key."
     )
 
 

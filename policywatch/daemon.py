@@ -16,6 +16,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from alerts.channels import build_channels
 from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
@@ -65,6 +66,9 @@ class Daemon:
                 self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness,
                 captures=CaptureConfig.from_settings(self.settings),
                 expiring_days=self.settings.web.expiring_within_days,
+                channels=build_channels(self.settings.alerts),  # a subscription's test-send
+                allowed_networks=self.settings.alerts.allowed_networks,
+                archive_requires_key=self.settings.web.archive_requires_key,
                 unsubscribe_secret=self.settings.alerts.unsubscribe_secret.get_secret_value(),
             )
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -128,7 +128,8 @@ class Pipeline:
         self.delivery_worker.start()
         self._web_url = web_url
         self._write_state(web_url)
-        self.relay_outbox()
+        # The embedded broker started empty: whatever this store had in flight before is gone.
+        self.relay_outbox(lost_in_flight=self.broker is not None)
         return self
 
     def stop(self) -> None:
@@ -190,11 +191,14 @@ class Pipeline:
         log.log(level, "crawl of %s: %s %s", source_id, result.outcome, result.error or "")
         return result
 
-    def relay_outbox(self) -> int:
-        """Publish changes whose event never reached the broker (e.g. it restarted)."""
+    def relay_outbox(self, lost_in_flight: bool = False) -> int:
+        """Publish changes whose event never reached the broker (e.g. it restarted), and changes the alert
+        stage never handled: all of them when ``lost_in_flight`` (this process's start, the embedded broker
+        restarted), otherwise those published more than ``alerts.realert_after_seconds`` ago."""
         assert self.store_stage is not None
+        settle = 0.0 if lost_in_flight else self.settings.alerts.realert_after_seconds
         try:
-            return self.store_stage.publish_outbox()
+            return self.store_stage.publish_outbox(unalerted_before=datetime.now(UTC) - timedelta(seconds=settle))
         except PolicywatchError as exc:
             log.warning("outbox relay failed: %s", exc)
             return 0
@@ -216,7 +220,7 @@ class Pipeline:
         self.producer.reconnect()
         self.metrics.broker_up.set(1)
         self._write_state(self._web_url)
-        self.relay_outbox()
+        self.relay_outbox(lost_in_flight=True)
         return True
 
     def deliver_due(self) -> DeliveryReport:

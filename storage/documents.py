@@ -111,6 +111,14 @@ def unpublished_changes(session: Session, document_id: int | None = None) -> Seq
     return session.scalars(query).all()
 
 
+def unalerted_changes(session: Session, published_before: datetime) -> Sequence[Change]:
+    """Changes the broker acknowledged before ``published_before`` that the alert stage never handled."""
+    query = select(Change).where(
+        Change.alerted_at.is_(None), Change.published_at.is_not(None), Change.published_at <= published_before
+    )
+    return session.scalars(query.order_by(Change.id)).all()
+
+
 def active_documents_of_source(session: Session, source_id: str) -> Sequence[Document]:
     return session.scalars(
         select(Document).where(Document.source_id == source_id, Document.status == "active")

@@ -209,7 +209,11 @@ class DocumentRelation(Base):
 
 
 class Change(Base):
-    """A detected change; also the outbox: ``published_at`` is set once its event was acknowledged."""
+    """A detected change; also the outbox: ``published_at`` is set once its event was acknowledged.
+
+    ``alerted_at`` is set by the alert stage in the transaction that creates the change's alerts (even when
+    no subscription matched). A change published but never alerted was lost in flight (the embedded broker
+    keeps nothing across a crash), so the outbox relay publishes it again; alert creation is idempotent."""
 
     __tablename__ = "changes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -221,6 +225,7 @@ class Change(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    alerted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
     document: Mapped[Document] = relationship()
 
@@ -229,8 +234,10 @@ class Subscription(Base):
     """Who wants which alerts: filters by region (with hierarchy), keywords, topics and change kind."""
 
     __tablename__ = "subscriptions"
+    # Names are an account's own: another account's subscription names are never visible or in the way.
+    __table_args__ = (UniqueConstraint("account_id", "name", name="uq_subscriptions_account_name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(30))
     target: Mapped[str] = mapped_column(Text, default="")
     regions: Mapped[list[Any]] = mapped_column(default=list)
@@ -240,8 +247,19 @@ class Subscription(Base):
     ai_only: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Least significance a change needs to be alerted (core.significance.GRADES); empty: every change.
-    min_significance: Mapped[str] = mapped_column(String(20), default="")
+    # The owner (None only on rows older than accounts; the TOML file syncs into the "operator" account).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None, index=True)
+    admin_levels: Mapped[list[Any]] = mapped_column(default=list)
+    doc_types: Mapped[list[Any]] = mapped_column(default=list)
+    issuers: Mapped[list[Any]] = mapped_column(default=list)
+    min_ai_score: Mapped[float | None] = mapped_column(Float, default=None)
+    min_significance: Mapped[str | None] = mapped_column(String(20), default=None)
+    # "word": a keyword matches whole segmented words (人工 not inside 人工智能); "substring": anywhere.
+    keyword_mode: Mapped[str] = mapped_column(String(10), default="word")
+    # Standard Webhooks signing secret (whsec_…); kept in clear because signing needs it.
+    webhook_secret: Mapped[str] = mapped_column(String(100), default="")
+    # The secret part of the subscription's Atom feed URL.
+    feed_token: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
     # Set by the one-click unsubscribe link; an unsubscribed subscription receives nothing.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(default=None)
     # "off" (each alert at once), "daily" or "weekly" (one message at digest_hour, local time).
@@ -263,6 +281,7 @@ class Alert(Base):
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None, index=True)
 
     subscription: Mapped[Subscription] = relationship()
     change: Mapped[Change] = relationship()
@@ -288,10 +307,33 @@ class Delivery(Base):
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
     first_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
     last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None, index=True)
 
     alert: Mapped[Alert] = relationship()
 
 
+class Account(Base):
+    """A subscriber (a consultancy, a team): owns subscriptions, their alerts and deliveries, and API keys."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """A named, revocable API key of an account; only the token's SHA-256 is stored (shown once at creation)."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token's first characters, so an operator can tell keys apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 class DigestItem(Base):
     """A change waiting for a digest subscription's next digest; ``alert_id`` marks it sent in one.
 

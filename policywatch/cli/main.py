@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from core.errors import ConfigurationError, PolicywatchError
+from policywatch.cli.accounts import accounts
 from policywatch.cli.archive import analyze, export, replay, search, versions
 from policywatch.cli.configuration import settings_cmd
 from policywatch.cli.context import Context, default_config
@@ -65,5 +66,5 @@ for _command in (
     show, diff, lineage, compare_targets,
 ):
     main.add_command(_command)
-for _group in (config_group, db_group):
+for _group in (config_group, db_group, accounts):
     main.add_command(_group)

@@ -12,11 +12,15 @@
 - ``params``        validated request parameters (bounded ids, limits, offsets)
 - ``context``       what routes get from the application (session factory, metrics, health, archive settings)
 - ``server``        uvicorn in a background thread
+- ``account_api``   an account's subscriptions, alerts and deliveries under /api/v1 (Bearer key)
+- ``schemas``       published schemas (the webhook body) under /api/v1/schemas
+- ``account_pages`` /account: enter a key, see the account's subscriptions
+- ``feeds``         Atom feeds: per subscription (secret URL) and per region
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -27,12 +31,16 @@ from starlette.middleware.gzip import GZipMiddleware
 from core.captures import CaptureConfig
 from core.metrics import Metrics
 from policywatch.web import (
+    account_api,
+    account_pages,
     api_v1,
     archive_api,
     browse_pages,
     deliveries_api,
+    feeds,
     health,
     pages,
+    schemas,
     unsubscribe_pages,
 )
 from policywatch.web.context import WebContext
@@ -42,8 +50,8 @@ from policywatch.web.templating import STATIC
 from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
-    health.router, api_v1.router, archive_api.router, deliveries_api.router, browse_pages.router, pages.router,
-    unsubscribe_pages.router,
+    health.router, account_api.router, schemas.router, api_v1.router, archive_api.router, deliveries_api.router,
+    browse_pages.router, pages.router, feeds.router, account_pages.router, unsubscribe_pages.router,
 )
 
 
@@ -55,11 +63,15 @@ def create_app(
     *,
     captures: CaptureConfig | None = None,
     expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    channels: Mapping[str, Any] | None = None,
+    allowed_networks: Sequence[str] = (),
+    archive_requires_key: bool = False,
     unsubscribe_secret: str = "",
 ) -> FastAPI:
     """The application on a session factory, with the daemon's metrics, health and readiness checks;
     ``captures`` enables replay of the captured pages, ``expiring_days`` is when a document counts as
-    即将失效 (expiring)."""
+    即将失效 (expiring); ``channels`` are what a subscription's test-send uses, ``allowed_networks`` where
+    webhook and chat targets may point, ``archive_requires_key`` closes the archive to requests without a key."""
     app = FastAPI(
         title="policywatch archive", version="1",
         description="The archive of Chinese government AI policy documents: documents with their analysis, "
@@ -68,9 +80,12 @@ def create_app(
     )
     app.state.context = WebContext(
         factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks,
-        captures=captures, expiring_days=expiring_days, unsubscribe_secret=unsubscribe_secret,
+        captures=captures, expiring_days=expiring_days, channels=dict(channels or {}),
+        allowed_networks=tuple(allowed_networks), archive_requires_key=archive_requires_key,
+        unsubscribe_secret=unsubscribe_secret,
     )
     install_error_handlers(app)
+    account_api.install_key_guard(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

@@ -4,8 +4,8 @@ read through one dependency."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -26,6 +26,11 @@ class WebContext:
     captures: CaptureConfig | None = None
     # A document ending within this many days is 即将失效 (expiring).
     expiring_days: int = DEFAULT_EXPIRING_DAYS
+    # Accounts: the channels a test-send goes through, where outbound targets may point, whether the
+    # archive itself needs a key (web.archive_requires_key).
+    channels: Mapping[str, Any] = field(default_factory=dict)
+    allowed_networks: tuple[str, ...] = ()
+    archive_requires_key: bool = False
     # Key of the one-click unsubscribe tokens (alerts.unsubscribe_secret); "" serves no unsubscribe links.
     unsubscribe_secret: str = ""
 

@@ -1,5 +1,8 @@
 """Deliveries for operators (``/api/deliveries``): where each alert stands, and re-sending failed ones.
 
+Every account's deliveries are here, so each route needs a key of the operator's account (401 without a
+key, 403 with another account's); an account sees its own under ``/api/v1/deliveries``.
+
 ``POST /api/deliveries/retry`` with ``{"ids": [...]}`` or ``{"failed": true}`` makes failed deliveries
 due now with a fresh schedule; a delivery already sent is reported, never sent again.
 """
@@ -8,15 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from alerts.delivery_admin import delivery_counts, list_deliveries, retry_deliveries
+from policywatch.web.account_api import operator_account
 from policywatch.web.context import Context
 from policywatch.web.params import MAX_ID, Offset, limit
 from storage.db import transaction
 
-router = APIRouter(prefix="/api/deliveries", tags=["deliveries"])
+router = APIRouter(prefix="/api/deliveries", tags=["deliveries"], dependencies=[Depends(operator_account)])
 
 Status = Literal["pending", "sending", "sent", "failed"]
 

@@ -26,9 +26,11 @@ API_PREFIX = "/api/v1"
 PAGE_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 
-def _problem(status: int, error: str, message: str, details: list[dict] | None = None) -> JSONResponse:
+def _problem(
+    status: int, error: str, message: str, details: list[dict] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = Problem(status=status, error=error, message=message, details=details or [])
-    return JSONResponse(jsonable_encoder(body), status_code=status)
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
 
 
 def _page(status: int, message: str) -> HTMLResponse:
@@ -60,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
             error = "not_found" if exc.status_code == 404 else "http_error"
-            return _problem(exc.status_code, error, str(exc.detail))
+            return _problem(exc.status_code, error, str(exc.detail), headers=getattr(exc, "headers", None))
         if _is_page(request) and exc.status_code >= 400:
             return _page(exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)

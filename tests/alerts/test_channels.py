@@ -26,6 +26,9 @@ from alerts.render import RenderedAlert
 from core.errors import PermanentError, TransientError
 from core.settings import AlertSettings, SmtpSettings
 
+# The receivers listen on loopback, which outbound safety refuses unless allow-listed.
+LOOPBACK = ["127.0.0.0/8"]
+
 if TYPE_CHECKING:
     from .conftest import HttpReceiver, SmtpServer
 
@@ -73,7 +76,7 @@ def test_email_with_smtp_server_down_is_transient(closed_port: int) -> None:
 
 
 def test_webhook_posts_the_json_record_with_an_idempotency_key(http_receiver: HttpReceiver) -> None:
-    WebhookChannel().send(http_receiver.url + "/hook", MESSAGE)
+    WebhookChannel(allowed_networks=LOOPBACK).send(http_receiver.url + "/hook", MESSAGE)
     (request,) = http_receiver.requests
     assert request["path"] == "/hook"
     assert request["headers"]["Idempotency-Key"] == "policywatch-alert-42"
@@ -91,14 +94,14 @@ def test_webhook_5xx_is_transient_and_4xx_permanent(
 ) -> None:
     http_receiver.statuses.append(status)
     with pytest.raises(error, match=str(status)):
-        WebhookChannel().send(http_receiver.url, MESSAGE)
+        WebhookChannel(allowed_networks=LOOPBACK).send(http_receiver.url, MESSAGE)
 
 
 def test_webhook_unreachable_is_transient_and_non_url_permanent(closed_port: int) -> None:
     with pytest.raises(TransientError):
-        WebhookChannel(timeout_seconds=2).send(f"http://127.0.0.1:{closed_port}/", MESSAGE)
+        WebhookChannel(timeout_seconds=2, allowed_networks=LOOPBACK).send(f"http://127.0.0.1:{closed_port}/", MESSAGE)
     with pytest.raises(PermanentError):
-        WebhookChannel().send("ftp://example/hook", MESSAGE)
+        WebhookChannel(allowed_networks=LOOPBACK).send("ftp://example/hook", MESSAGE)
 
 
 def test_file_sink_appends_one_json_line_per_alert(tmp_path: Path) -> None:
@@ -130,7 +133,7 @@ def test_console_writes_the_text_to_the_injected_stream() -> None:
 
 def test_apprise_json_url_posts_to_the_receiver(http_receiver: HttpReceiver) -> None:
     url = http_receiver.url.replace("http://", "json://") + "/chat"
-    AppriseChannel().send(url, MESSAGE)
+    AppriseChannel(allowed_networks=LOOPBACK).send(url, MESSAGE)
     (body,) = http_receiver.bodies()
     assert body["title"] == MESSAGE.subject
     assert "本版本 This version" in body["message"]
@@ -139,9 +142,9 @@ def test_apprise_json_url_posts_to_the_receiver(http_receiver: HttpReceiver) -> 
 def test_apprise_failure_is_transient_and_unparseable_url_permanent(http_receiver: HttpReceiver) -> None:
     http_receiver.statuses.append(500)
     with pytest.raises(TransientError):
-        AppriseChannel().send(http_receiver.url.replace("http://", "json://"), MESSAGE)
+        AppriseChannel(allowed_networks=LOOPBACK).send(http_receiver.url.replace("http://", "json://"), MESSAGE)
     with pytest.raises(PermanentError, match="not a usable Apprise URL"):
-        AppriseChannel().send("nonsense", MESSAGE)
+        AppriseChannel(allowed_networks=LOOPBACK).send("nonsense", MESSAGE)
 
 
 def test_email_opts_out_loudly_without_smtp_host(caplog: pytest.LogCaptureFixture) -> None:

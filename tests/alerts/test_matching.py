@@ -101,3 +101,41 @@ def test_reasons_say_why_the_subscriber_got_the_alert() -> None:
     reasons = match_reasons(spec(regions=["广东省"], topics=["算力"]), doc(topics=["算力"], **NANSHA), NEW, {})
     assert reasons == ["地区 region: 广东省", "主题 topics: 算力"]
     assert match_reasons(spec(ai_only=False), doc(), NEW, {}) == ["全部 all documents"]
+
+
+def test_keyword_matches_whole_words_or_their_head_not_the_inside_of_a_word() -> None:
+    text = "加快人工智能产业发展，推广工业机器人。"
+    assert not subscription_matches(spec(keywords=["人工"]), doc(**SHENZHEN), NEW, {}, text=text)
+    assert subscription_matches(spec(keywords=["人工"], keyword_mode="substring"), doc(**SHENZHEN), NEW, {}, text=text)
+    assert subscription_matches(spec(keywords=["机器人"]), doc(**SHENZHEN), NEW, {}, text=text)
+    assert subscription_matches(spec(keywords=["人工智能产业"]), doc(**SHENZHEN), NEW, {}, text=text)
+    assert not subscription_matches(spec(keywords=["工智"]), doc(**SHENZHEN), NEW, {}, text=text)
+
+
+def test_admin_level_document_type_and_issuer_filters() -> None:
+    plan = doc(**SHENZHEN, admin_level="municipal", doc_type="行动计划", issuers=["深圳市人民政府"])
+    assert subscription_matches(spec(admin_levels=["municipal", "provincial"]), plan, NEW, {})
+    assert not subscription_matches(spec(admin_levels=["district"]), plan, NEW, {})
+    assert subscription_matches(spec(doc_types=["行动计划"]), plan, NEW, {})
+    assert not subscription_matches(spec(doc_types=["实施意见"]), plan, NEW, {})
+    assert subscription_matches(spec(issuers=["深圳市"]), plan, NEW, {})
+    assert not subscription_matches(spec(issuers=["广州市"]), plan, NEW, {})
+
+
+def test_minimum_ai_score_needs_a_score_at_least_that_high() -> None:
+    assert subscription_matches(spec(min_ai_score=0.6), doc(**SHENZHEN, ai_score=0.8), NEW, {})
+    assert not subscription_matches(spec(min_ai_score=0.9), doc(**SHENZHEN, ai_score=0.8), NEW, {})
+    assert subscription_matches(spec(min_ai_score=0.5), doc(**SHENZHEN), NEW, {"ai": {"score": 0.7}})
+    assert not subscription_matches(spec(min_ai_score=0.5), doc(**SHENZHEN), NEW, {})
+
+
+@pytest.mark.parametrize(("grade", "minimum", "passes"), [
+    ("editorial", "wording", False), ("wording", "wording", True), ("major", "substantive", True),
+    ("substantive", "major", False), (None, "major", True),
+])
+def test_minimum_significance_orders_the_grades_and_lets_ungraded_changes_through(
+    grade: str | None, minimum: str, passes: bool
+) -> None:
+    summary = {"significance": {"grade": grade, "reasons": []}} if grade else {}
+    revised = Change(kind="revised", summary=summary)
+    assert subscription_matches(spec(min_significance=minimum), doc(**SHENZHEN), revised, {}) is passes

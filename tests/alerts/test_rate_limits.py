@@ -52,7 +52,8 @@ def test_deliveries_over_the_per_minute_limit_wait_for_the_window_and_all_go_out
     robot, other = f"{http_receiver.url}/robot", f"{http_receiver.url}/other"
     enqueue(factory, robot, 25, other_target=other)
     clock = FakeClock()
-    deliverer = Deliverer({"webhook": WebhookChannel()}, RetryPolicy.from_settings(AlertSettings()), clock=clock,
+    deliverer = Deliverer({"webhook": WebhookChannel(allowed_networks=["127.0.0.0/8"])},
+                          RetryPolicy.from_settings(AlertSettings()), clock=clock,
                           limits=RateLimits({"webhook": 20}))
     report = deliverer.deliver_due(factory)
     assert (report.sent, report.deferred, report.failed) == (21, 5, 0)  # 20 to the robot, 1 to the other target

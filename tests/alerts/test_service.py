@@ -25,6 +25,9 @@ from storage.db import transaction
 from storage.models import Alert, Change, Delivery, Subscription
 from tests.clock import FakeClock
 
+# The receivers listen on loopback, which outbound safety refuses unless allow-listed.
+LOOPBACK = ["127.0.0.0/8"]
+
 if TYPE_CHECKING:
     from .conftest import HttpReceiver, Library, SmtpServer
 
@@ -175,7 +178,7 @@ def test_webhook_answering_500_is_retried_when_its_backoff_is_due_and_not_before
     alert_for(factory, library.publish("minhang"))
     http_receiver.statuses.append(500)
     clock = FakeClock()
-    deliverer = make_deliverer({"webhook": WebhookChannel()}, max_attempts=3, clock=clock)
+    deliverer = make_deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, max_attempts=3, clock=clock)
 
     assert deliverer.deliver_due(factory) == DeliveryReport(retrying=1)
     assert deliveries(factory) == [("pending", 1, "TransientError: webhook " + http_receiver.url + " answered 500")]
@@ -204,7 +207,7 @@ def test_webhook_failing_every_attempt_is_marked_failed_after_max_attempts(
     alert_for(factory, library.publish("minhang"))
     http_receiver.statuses.extend([503, 503, 503])
     clock = FakeClock()
-    deliverer = make_deliverer({"webhook": WebhookChannel()}, max_attempts=2, clock=clock)
+    deliverer = make_deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, max_attempts=2, clock=clock)
     reports = []
     for _ in range(3):
         reports.append(deliverer.deliver_due(factory))
@@ -241,7 +244,7 @@ def test_webhook_redirect_is_not_followed_and_is_not_delivered(
     subscribe(factory, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url))
     alert_for(factory, library.publish("minhang"))
     http_receiver.statuses.append(301)
-    deliverer = make_deliverer({"webhook": WebhookChannel()}, max_attempts=5)
+    deliverer = make_deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, max_attempts=5)
     assert deliverer.deliver_due(factory) == DeliveryReport(failed=1)
     status, attempts, error = deliveries(factory)[0]
     assert (status, attempts) == ("failed", 1) and "301" in error and "not followed" in error
@@ -257,7 +260,7 @@ def test_operator_retry_resends_failed_deliveries_only(
     alert_for(factory, library.publish("minhang"))
     http_receiver.statuses.append(400)
     clock = FakeClock()
-    deliverer = make_deliverer({"webhook": WebhookChannel(), "file": FileChannel()}, max_attempts=5, clock=clock)
+    deliverer = make_deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK), "file": FileChannel()}, max_attempts=5, clock=clock)
     assert deliverer.deliver_due(factory) == DeliveryReport(sent=1, failed=1)
     with transaction(factory) as session:
         sent_id, failed_id = (
@@ -280,7 +283,7 @@ def test_webhook_answering_400_fails_at_once(
     subscribe(factory, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url))
     alert_for(factory, library.publish("minhang"))
     http_receiver.statuses.append(400)
-    deliverer = make_deliverer({"webhook": WebhookChannel()}, max_attempts=5)
+    deliverer = make_deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, max_attempts=5)
     assert deliverer.deliver_due(factory) == DeliveryReport(failed=1)
     assert deliverer.deliver_due(factory) == DeliveryReport()
     status, attempts, error = deliveries(factory)[0]
@@ -304,7 +307,7 @@ def test_sent_alerts_are_copied_to_the_outbox_and_console(
 ) -> None:
     outbox = tmp_path / "outbox.jsonl"
     stream = io.StringIO()
-    channels = {"webhook": WebhookChannel(), "file": FileChannel(outbox), "console": ConsoleChannel(stream)}
+    channels = {"webhook": WebhookChannel(allowed_networks=LOOPBACK), "file": FileChannel(outbox), "console": ConsoleChannel(stream)}
     mirrors = mirrors_from_settings(AlertSettings(outbox_file=outbox, console=True), channels)
     assert [m.channel.name for m in mirrors] == ["console", "file"]
     subscribe(factory, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url),

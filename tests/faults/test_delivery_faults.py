@@ -25,6 +25,9 @@ from storage.models import Change, Delivery, Subscription
 from tests.alerts.conftest import free_port
 from tests.clock import FakeClock
 
+# The receivers listen on loopback, which outbound safety refuses unless allow-listed.
+LOOPBACK = ["127.0.0.0/8"]
+
 if TYPE_CHECKING:
     from tests.alerts.conftest import HttpReceiver, Library
 
@@ -81,7 +84,7 @@ def test_webhook_answering_500_for_minutes_is_delivered_once(
     alert_one(factory, library, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url))
     http_receiver.statuses.extend([500] * 5)
     clock = FakeClock()
-    deliverer = Deliverer({"webhook": WebhookChannel()}, RetryPolicy.from_settings(AlertSettings()), clock=clock)
+    deliverer = Deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, RetryPolicy.from_settings(AlertSettings()), clock=clock)
     while status_of(factory)[0] != "sent":
         deliverer.deliver_due(factory)
         clock.advance(30)
@@ -95,7 +98,7 @@ def test_hanging_webhook_holds_no_database_lock(
 ) -> None:
     alert_one(factory, library, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url))
     http_receiver.hang_seconds = 3.0
-    deliverer = Deliverer({"webhook": WebhookChannel(timeout_seconds=1.0)}, RetryPolicy.from_settings(AlertSettings()))
+    deliverer = Deliverer({"webhook": WebhookChannel(timeout_seconds=1.0, allowed_networks=LOOPBACK)}, RetryPolicy.from_settings(AlertSettings()))
     sending = threading.Thread(target=deliverer.deliver_due, args=(factory,))
     sending.start()
     time.sleep(0.3)  # the deliverer is waiting for the receiver now
@@ -116,7 +119,7 @@ def test_redirecting_webhook_fails_visibly_and_is_resent_once_fixed(
 ) -> None:
     alert_one(factory, library, SubscriptionSpec(name="hook", channel="webhook", target=http_receiver.url + "/old"))
     http_receiver.statuses.append(301)
-    deliverer = Deliverer({"webhook": WebhookChannel()}, RetryPolicy.from_settings(AlertSettings()))
+    deliverer = Deliverer({"webhook": WebhookChannel(allowed_networks=LOOPBACK)}, RetryPolicy.from_settings(AlertSettings()))
     assert deliverer.deliver_due(factory) == DeliveryReport(failed=1)
     env = {"POLICYWATCH_DATABASE__URL": sqlite_url, "POLICYWATCH_VAR_DIR": str(tmp_path / "var")}
     listed = CliRunner().invoke(main, ["deliveries", "list", "--status", "failed"], env=env)

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from core.metrics import Metrics
 from policywatch.web import create_app
-from storage.db import make_engine, migrate, session_factory
+from storage.accounts import OPERATOR_ACCOUNT, create_key, ensure_account
+from storage.db import make_engine, migrate, session_factory, transaction
 
 HUGE = [str(2**63), str(2**63 + 1), str(2**64), "-1", "-9223372036854775809", "0", "1e3", "", "abc", "9" * 40]
 INTEGER_QUERIES = [
@@ -24,7 +25,10 @@ TEXTS = ["\x00", "a\x00b", "%", "_", "'; DROP TABLE documents; --", "\"", "*", "
 def client(db_url: str):  # type: ignore[no-untyped-def]
     engine = make_engine(db_url)
     migrate(engine)
-    yield TestClient(create_app(session_factory(engine), Metrics(), lambda: {}))
+    factory = session_factory(engine)
+    with transaction(factory) as session:  # /api/deliveries spans every account: the operator's key
+        key = create_key(session, ensure_account(session, OPERATOR_ACCOUNT), "tests").token
+    yield TestClient(create_app(factory, Metrics(), lambda: {}), headers={"Authorization": f"Bearer {key}"})
     engine.dispose()
 
 
@@ -58,3 +62,12 @@ def test_delivery_retry_api_validates_its_body(client: TestClient) -> None:
     assert client.post("/api/deliveries/retry", json={"ids": [-1]}).status_code == 422
     assert client.post("/api/deliveries/retry", json={"ids": [7]}).json()["unknown"] == [7]
     assert client.post("/api/deliveries/retry", json={"failed": True}).json()["requeued"] == []
+
+
+def test_operator_deliveries_need_the_operator_accounts_key(client: TestClient) -> None:
+    with transaction(client.app.state.context.factory) as session:  # type: ignore[attr-defined]
+        other = create_key(session, ensure_account(session, "consultancy"), "k").token
+    for method, path, body in (("GET", "/api/deliveries", None), ("POST", "/api/deliveries/retry", {"failed": True})):
+        assert client.request(method, path, json=body, headers={"Authorization": ""}).status_code == 401
+        assert client.request(method, path, json=body, headers={"Authorization": f"Bearer {other}"}).status_code == 403
+        assert client.request(method, path, json=body).status_code == 200

@@ -4,10 +4,7 @@ duplicates nothing: the broker keeps the work in flight, the store is idempotent
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,12 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from alerts.subscriptions import demo_subscriptions_file
 from core.embedded_broker import EmbeddedBroker
 from crawlers.simulator import SimulatedSites
-from policywatch.demo import SIMULATED_SOURCES_DIR
 from storage.db import make_engine, session_factory
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion
+from tests.daemon_process import daemon_env, start_daemon
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +34,6 @@ def _counts(factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
         }
 
 
-def _daemon(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "policywatch.cli", "run"], env=env, cwd=cwd,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )
-
-
 def test_daemon_killed_mid_run_and_restarted_loses_and_duplicates_nothing(
     broker: EmbeddedBroker, tmp_path: Path
 ) -> None:
@@ -52,22 +41,11 @@ def test_daemon_killed_mid_run_and_restarted_loses_and_duplicates_nothing(
     outbox = tmp_path / "outbox.jsonl"
     suffix = uuid.uuid4().hex[:8]
     with SimulatedSites() as sites:
-        env = {
-            **os.environ,
-            "POLICYWATCH_VAR_DIR": str(tmp_path / "var"),
-            "POLICYWATCH_DATABASE__URL": f"sqlite:///{db_file}",
-            "POLICYWATCH_KAFKA__BOOTSTRAP_SERVERS": json.dumps([broker.bootstrap]),
-            "POLICYWATCH_KAFKA__TOPIC_PREFIX": f"crash{suffix}",
-            "POLICYWATCH_KAFKA__GROUP_PREFIX": f"crash{suffix}",
-            "POLICYWATCH_CRAWL__SOURCES_DIRS": json.dumps([str(SIMULATED_SOURCES_DIR)]),
-            "POLICYWATCH_CRAWL__SIMULATOR_URL": sites.base_url,
-            "POLICYWATCH_CRAWL__JITTER_SECONDS": "0",
-            "POLICYWATCH_ALERTS__SUBSCRIPTIONS_FILE": str(demo_subscriptions_file()),
-            "POLICYWATCH_ALERTS__OUTBOX_FILE": str(outbox),
-            "POLICYWATCH_ALERTS__PUBLIC_BASE_URL": "http://127.0.0.1:8470",
-            "POLICYWATCH_WEB__ENABLED": "false",
-        }
-        first = _daemon(env, tmp_path)
+        env = daemon_env(tmp_path, sites.base_url, db_file, outbox,
+                         POLICYWATCH_KAFKA__BOOTSTRAP_SERVERS=json.dumps([broker.bootstrap]),
+                         POLICYWATCH_KAFKA__TOPIC_PREFIX=f"crash{suffix}",
+                         POLICYWATCH_KAFKA__GROUP_PREFIX=f"crash{suffix}")
+        first = start_daemon(env, tmp_path)
         engine = make_engine(f"sqlite:///{db_file}")
         factory = session_factory(engine)
         try:
@@ -85,7 +63,7 @@ def test_daemon_killed_mid_run_and_restarted_loses_and_duplicates_nothing(
             killed_at = _counts(factory)
             assert killed_at["versions"] >= 1
 
-            second = _daemon(env, tmp_path)
+            second = start_daemon(env, tmp_path)
             try:
                 deadline = time.monotonic() + 120
                 stable_since = None

@@ -1,12 +1,12 @@
 """significance, lifecycle and digests
 
-Subscriptions gain a minimum significance, an unsubscribe mark and a digest schedule (off, daily or
-weekly at a local hour); ``digest_items`` holds the changes waiting for a digest and marks the
+Subscriptions gain an unsubscribe mark and a digest schedule (off, daily or weekly at a local hour;
+the minimum significance came with the accounts, 0008); ``digest_items`` holds the changes waiting for a digest and marks the
 digest alert that carried them. Significance itself lives in ``changes.summary`` and lifecycle
 events are change rows (kinds expiring, expired, superseded): no column for either.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 23:50:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
@@ -23,7 +23,6 @@ JSON = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
 
 def upgrade() -> None:
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('min_significance', sa.String(length=20), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('unsubscribed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('digest', sa.String(length=10), nullable=False, server_default='off'))
         batch_op.add_column(sa.Column('digest_hour', sa.Integer(), nullable=False, server_default='8'))
@@ -57,4 +56,3 @@ def downgrade() -> None:
         batch_op.drop_column('digest_hour')
         batch_op.drop_column('digest')
         batch_op.drop_column('unsubscribed_at')
-        batch_op.drop_column('min_significance')
