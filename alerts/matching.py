@@ -86,7 +86,7 @@ def match_reasons(
     if sub.keywords:
         haystack = _haystack(document.title or "", text)
         words = getattr(sub, "keyword_mode", "word") != "substring"
-        hits = [kw for kw in sub.keywords if keyword_in(keyword_form(kw), haystack, words=words)]
+        hits = [kw for kw in sub.keywords if _keyword_hit(keyword_form(kw), haystack, words)]
         if not hits:
             return None
         reasons.append("关键词 keywords: " + "、".join(hits))
@@ -156,6 +156,13 @@ def _matching_region(wanted: Sequence[str], document: Document) -> str | None:
     return None
 
 
+
+
+@lru_cache(maxsize=1024)
+def _keyword_hit(keyword: str, haystack: str, words: bool) -> bool:
+    """``keyword_in`` remembered per change text: thousands of subscriptions share a few keywords, and each
+    word-boundary check segments the neighbourhood of every occurrence."""
+    return keyword_in(keyword, haystack, words=words)
 
 
 def keyword_in(keyword: str, haystack: str, *, words: bool = True) -> bool:
