@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from core.errors import UnknownRegion
+from core.significance import GRADES
 from storage.models import Change, Document
 from zhtext.normalize import keyword_form
 from zhtext.regions import document_region, region_within, resolve_region
@@ -45,7 +46,7 @@ from zhtext.tokenize import tokenizer
 
 log = logging.getLogger(__name__)
 
-SIGNIFICANCE_RANK = {"editorial": 0, "wording": 1, "substantive": 2, "major": 3}
+SIGNIFICANCE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # the grades' one order: core.significance
 WORD_WINDOW = 24
 # Occurrences of one keyword checked for a word boundary before giving up (the first one found is enough).
 MAX_OCCURRENCES = 50

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
 from core.errors import SubscriptionError, UnknownRegion
+from core.significance import GRADES
 from storage.accounts import OPERATOR_ACCOUNT, ensure_account
 from storage.models import Subscription
 from zhtext.regions import resolve_region
@@ -25,7 +26,7 @@ from zhtext.regions import resolve_region
 CHANGE_KINDS = ("new", "revised", "removed", "expiring", "expired", "superseded")
 DIGESTS = ("off", "daily", "weekly")
 ADMIN_LEVELS = ("national", "provincial", "municipal", "district")
-SIGNIFICANCE_GRADES = ("editorial", "wording", "substantive", "major")
+SIGNIFICANCE_GRADES = GRADES  # graded by consumers.significance, ordered in core.significance
 KEYWORD_MODES = ("word", "substring")
 DEMO_SUBSCRIPTIONS = "demo_subscriptions.toml"
 
