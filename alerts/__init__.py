@@ -8,5 +8,10 @@
 - ``service``: ``create_alerts`` (inside the stage's transaction, one pending delivery per alert);
 - ``delivery``: ``Deliverer`` and its thread — each delivery on its own retry schedule, claimed with a
   lease, sent with no transaction open;
-- ``delivery_admin``: listing deliveries and re-sending failed ones (CLI and API).
+- ``delivery_admin``: listing deliveries and re-sending failed ones (CLI and API);
+- ``templating``: the Jinja2 templates (text, HTML, Markdown; built in under ``templates/``, overridable);
+- ``digests``: daily and weekly digests, one message per slot;
+- ``rate_limits``: per-target messages per minute (over the limit a delivery waits);
+- ``unsubscribe``: signed one-click unsubscribe links;
+- ``lineage_notes``: the "柳州市 2020 沿用 reuses 33% of 深圳市 2019" notes on alerts.
 """

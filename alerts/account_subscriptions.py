@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 from alerts.matching import match_reasons
 from alerts.outbound import check_target
 from alerts.render import RenderedAlert
-from alerts.subscriptions import FILTER_FIELDS, SubscriptionSpec, apply_filters
+from alerts.subscriptions import FILTER_FIELDS, SCHEDULE_FIELDS, SubscriptionSpec, apply_filters
 from core.errors import InvalidRequest, NotFound
 from storage.models import Alert, Change, Delivery, Document, DocumentVersion, Subscription
 
 # Channels an account may use: file and console write on the server, so they stay the operator's (TOML).
 ACCOUNT_CHANNELS = ("email", "webhook", "apprise")
 SPEC_FIELDS = ("name", "channel", "target", "regions", "keywords", "topics", "change_kinds", "ai_only", "active",
-               *FILTER_FIELDS)
+               *FILTER_FIELDS, *SCHEDULE_FIELDS)
 PREVIEW_SCAN = 2000
 
 

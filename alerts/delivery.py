@@ -36,8 +36,11 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
+from alerts.rate_limits import RateLimits
 from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
+from alerts.templating import AlertTemplates
+from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError, PolicywatchError, TransientError
 from core.metrics import ALERTED_TO_DELIVERED, FETCHED_TO_DELIVERED, Metrics, seconds_since
 from core.settings import AlertSettings
@@ -97,6 +100,7 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0  # claimed or finished by another deliverer in the meantime
     waiting: int = 0  # pending on channels that are not running (e.g. email without SMTP host)
+    deferred: int = 0  # over a target's rate limit: pending again, due when the limit allows
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,14 @@ class Deliverer:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        links: UnsubscribeLinks | None = None,
+        limits: RateLimits | None = None,
+        templates: AlertTemplates | None = None,
     ) -> None:
         self.metrics = metrics
+        self.links = links
+        self.limits = limits
+        self.templates = templates
         self.channels = dict(channels)
         self.policy = policy
         self.mirrors = list(mirrors)
@@ -195,9 +205,11 @@ class Deliverer:
             setattr(report, outcome, getattr(report, outcome) + 1)
         return report
 
-    def _claim(self, factory: sessionmaker[Session], delivery_id: int) -> _Claim | None:
+    def _claim(self, factory: sessionmaker[Session], delivery_id: int) -> _Claim | str | None:
         now = self.clock()
         with transaction(factory) as session:
+            if self.limits is not None and self._defer(session, delivery_id, now):
+                return "deferred"
             claimed = session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id, self._due(now))
@@ -213,18 +225,39 @@ class Deliverer:
             if not claimed:
                 return None
             delivery = session.get_one(Delivery, delivery_id, populate_existing=True)
-            version_id = delivery.alert.change.version_id
+            if delivery.alert.subscription.unsubscribed_at is not None:
+                # Unsubscribed after the alert was created: nothing more goes out to them.
+                delivery.status, delivery.lease_until, delivery.last_error = "failed", None, "退订 unsubscribed"
+                return None
+            version_id = delivery.alert.change.version_id if delivery.alert.change is not None else None
             fetched_at = session.scalar(select(DocumentVersion.fetched_at).where(DocumentVersion.id == version_id))
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
-                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert),
+                as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links, self.templates),
                 delivery.alert.created_at, fetched_at,
             )
+
+    def _defer(self, session: Session, delivery_id: int, now: datetime) -> bool:
+        """Over its target's rate limit: push the delivery's next attempt out (never fail it)."""
+        assert self.limits is not None
+        row = session.execute(select(Delivery.channel, Delivery.target).where(Delivery.id == delivery_id)).one_or_none()
+        if row is None:
+            return False
+        due = self.limits.wait_until(session, row.channel, row.target, now)
+        if due is None:
+            return False
+        session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .values(next_attempt_at=due).execution_options(synchronize_session=False)
+        )
+        return True
 
     def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
         claim = self._claim(factory, delivery_id)
         if claim is None:
             return "skipped"
+        if isinstance(claim, str):
+            return claim
         outcome, error = self._send(claim)  # no transaction is open here
         now = self.clock()
         values: dict[str, object] = {"lease_until": None, "last_error": error}

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from core.errors import UnknownRegion
+from core.significance import GRADES
 from storage.models import Change, Document
 from zhtext.normalize import keyword_form
 from zhtext.regions import document_region, region_within, resolve_region
@@ -44,7 +46,7 @@ from zhtext.tokenize import tokenizer
 
 log = logging.getLogger(__name__)
 
-SIGNIFICANCE_RANK = {"editorial": 0, "wording": 1, "substantive": 2, "major": 3}
+SIGNIFICANCE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # the grades' one order: core.significance
 WORD_WINDOW = 24
 # Occurrences of one keyword checked for a word boundary before giving up (the first one found is enough).
 MAX_OCCURRENCES = 50
@@ -83,9 +85,9 @@ def match_reasons(
     if not _passes_document_filters(sub, document, change, analysis):
         return None
     if sub.keywords:
-        haystack = keyword_form(f"{document.title or ''}\n{text}")
+        haystack = _haystack(document.title or "", text)
         words = getattr(sub, "keyword_mode", "word") != "substring"
-        hits = [kw for kw in sub.keywords if keyword_in(keyword_form(kw), haystack, words=words)]
+        hits = [kw for kw in sub.keywords if _keyword_hit(keyword_form(kw), haystack, words)]
         if not hits:
             return None
         reasons.append("关键词 keywords: " + "、".join(hits))
@@ -110,6 +112,13 @@ def subscription_matches(
 ) -> bool:
     """True when ``change`` to ``document`` passes every filter of ``sub`` (rules in the module doc)."""
     return match_reasons(sub, document, change, version_analysis, text=text) is not None
+
+
+@lru_cache(maxsize=8)
+def _haystack(title: str, text: str) -> str:
+    """The folded title and text keywords are looked for in; one change is matched against thousands of
+    subscriptions, so its text is folded once, not once per subscription."""
+    return keyword_form(f"{title}\n{text}")
 
 
 def ai_label(document: Document, analysis: Mapping[str, Any]) -> str | None:
@@ -148,6 +157,13 @@ def _matching_region(wanted: Sequence[str], document: Document) -> str | None:
     return None
 
 
+
+
+@lru_cache(maxsize=1024)
+def _keyword_hit(keyword: str, haystack: str, words: bool) -> bool:
+    """``keyword_in`` remembered per change text: thousands of subscriptions share a few keywords, and each
+    word-boundary check segments the neighbourhood of every occurrence."""
+    return keyword_in(keyword, haystack, words=words)
 
 
 def keyword_in(keyword: str, haystack: str, *, words: bool = True) -> bool:

@@ -8,17 +8,19 @@ was detected.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from alerts.sections import sections, shorten
+from alerts.sections import shorten
+from alerts.templating import DEFAULT_TEMPLATES, AlertTemplates
 from storage.models import Change, Document, DocumentVersion
+from storage.validity import validity
 
 PAYLOAD_SCHEMA = "policywatch.alert/1"
-KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed"}
+KIND_LABELS = {"new": "新发布 New", "revised": "修订 Revised", "removed": "撤下 Removed",
+               "expiring": "即将失效 Expiring", "expired": "已失效 Expired", "superseded": "已被替代 Superseded"}
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,25 @@ class RenderedAlert:
     idempotency_key: str = ""
     # The subscription's webhook signing secret (whsec_…); never part of a message body or a log line.
     signing_secret: str = field(default="", repr=False)
+    # The subscriber's one-click unsubscribe link (email sends it as List-Unsubscribe); "" when none.
+    unsubscribe_url: str = ""
+    # The same content as Markdown, for chat robots that render it (钉钉, 企业微信, 飞书).
+    markdown: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The record machine channels send (webhook body, JSON-lines line)."""
         return {"id": self.idempotency_key, "subject": self.subject, "text": self.text, **self.payload}
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any], idempotency_key: str = "") -> RenderedAlert:
+    def from_payload(
+        cls, payload: Mapping[str, Any], idempotency_key: str = "", templates: AlertTemplates | None = None
+    ) -> RenderedAlert:
+        """Every format of one payload, through the templates in use (the built-in ones by default)."""
         data = dict(payload)
-        return cls(data["subject"], render_text(data), render_html(data), data, idempotency_key)
+        return cls(
+            data["subject"], render_text(data, templates), render_html(data, templates), data, idempotency_key,
+            unsubscribe_url=str(data.get("unsubscribe_url") or ""), markdown=render_markdown(data, templates),
+        )
 
 
 def version_link(base_url: str, document_id: int, version_id: int | None) -> str:
@@ -58,6 +70,7 @@ def build_payload(
     *,
     subscription: str = "",
     reasons: Sequence[str] = (),
+    lineage: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON-serialisable alert payload for one change (and the subscription it matched)."""
     # One line: the title becomes a mail header and a chat notification title.
@@ -102,8 +115,15 @@ def build_payload(
             "summary": summary,
         },
         "plan": {"period": analysis.get("period"), "targets": list(analysis.get("targets") or [])},
+        # Evidence: what exactly was read, and when (the capture's hash and retrieval time).
+        "evidence": {
+            "sha256": (version.body_sha256 or version.content_hash) if version else "",
+            "retrieved_at": _iso(version.fetched_at) if version else "",
+        },
+        "validity": _validity(document, change),
         "links": links,
         "base_url": base_url.rstrip("/"),
+        "lineage_notes": list(lineage),
     }
 
 
@@ -115,58 +135,41 @@ def render_alert(
     *,
     subscription: str = "",
     reasons: Sequence[str] = (),
+    lineage: Sequence[str] = (),
 ) -> RenderedAlert:
     """Subject, plain text, HTML and payload for one change as one subscriber sees it."""
-    payload = build_payload(document, change, version, base_url, subscription=subscription, reasons=reasons)
+    payload = build_payload(document, change, version, base_url, subscription=subscription, reasons=reasons,
+                            lineage=lineage)
     return RenderedAlert.from_payload(payload)
 
 
-def render_text(payload: Mapping[str, Any]) -> str:
-    """Plain-text body (also stored as Alert.body)."""
-    lines = [str(payload.get("subject", ""))]
-    if payload.get("headline"):
-        lines += ["", f"摘要 Summary：{payload['headline']}"]
-    for section in sections(payload):
-        lines += ["", section.title]
-        lines += [f"  {label}：{value}" for label, value in section.fields]
-        for item in section.items:
-            first, *rest = item.split("\n")
-            lines.append(f"  {first}")
-            lines += [f"      {line}" for line in rest]
-    lines += ["", "—— policywatch 政策监测"]
-    return "\n".join(lines) + "\n"
+def render_text(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """Plain-text body (also stored as Alert.body): ``alert.txt.j2`` or ``digest.txt.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "txt")
 
 
-def render_html(payload: Mapping[str, Any]) -> str:
-    """A simple HTML body for email clients, escaped throughout."""
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
-        "<body style=\"font-family:sans-serif;line-height:1.5\">",
-        f"<h2>{esc(str(payload.get('subject', '')))}</h2>",
-    ]
-    if payload.get("headline"):
-        parts.append(f"<p><strong>摘要 Summary：</strong>{esc(str(payload['headline']))}</p>")
-    for section in sections(payload):
-        parts.append(f"<h3>{esc(section.title)}</h3>")
-        if section.fields:
-            parts.append("<table>")
-            for label, value in section.fields:
-                parts.append(f"<tr><th align=\"left\">{esc(label)}</th><td>{_html_line(value)}</td></tr>")
-            parts.append("</table>")
-        if section.items:
-            items = "".join(f"<li>{'<br>'.join(map(_html_line, item.split(chr(10))))}</li>" for item in section.items)
-            parts.append(f"<ul>{items}</ul>")
-    parts.append("<p style=\"color:#888\">—— policywatch 政策监测</p></body></html>")
-    return "\n".join(parts)
+def render_html(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """HTML body for email clients, autoescaped: ``alert.html.j2`` or ``digest.html.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "html")
 
 
-def _html_line(line: str) -> str:
-    """Escaped text; a line that is a URL becomes a link."""
-    if line.startswith(("http://", "https://")) and " " not in line:
-        return f'<a href="{html.escape(line, quote=True)}">{html.escape(line)}</a>'
-    return html.escape(line)
+def render_markdown(payload: Mapping[str, Any], templates: AlertTemplates | None = None) -> str:
+    """Markdown body for chat robots (钉钉, 企业微信, 飞书): ``alert.md.j2`` or ``digest.md.j2``."""
+    return (templates or DEFAULT_TEMPLATES).render(payload, "md")
+
+
+def render_digest_text(payload: Mapping[str, Any]) -> str:
+    """A digest's plain text (the digest payload carries its schema; kept for readers of digests)."""
+    return render_text(payload)
+
+
+def _validity(document: Document, change: Change) -> dict[str, Any]:
+    """In force, expiring, expired … on the day the change was detected (successors are not known here)."""
+    detected = change.detected_at.date() if change.detected_at else date.today()
+    status = validity(document, detected)
+    return {"status": status.status, "label": status.label, "ends": _iso(status.ends), "basis": status.basis}
 
 
 def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
+

@@ -58,6 +58,7 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
         *dates,
         ("AI 相关 AI label", AI_LABELS.get(doc.get("ai_label", ""), doc.get("ai_label"))),
         ("主题 Topics", "、".join(doc.get("topics") or [])),
+        ("时效 Validity", _validity_line(payload.get("validity"))),
         ("变化 Change", payload.get("kind_label")),
         ("与上一版相似度 Similarity", _percent(summary.get("similarity"), 1) if kind == "revised" else None),
         ("发现时间 Detected", (change.get("detected_at") or "")[:19].replace("T", " ")),
@@ -72,7 +73,30 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
                 + (f"\n原因 Reason：{shorten(summary['reason'])}" if summary.get("reason") else "")
             ])
         )
-    out.extend(_change_sections(summary, str(payload.get("base_url") or "")))
+    significance = summary.get("significance")
+    graded = isinstance(significance, Mapping) and bool(significance.get("grade"))
+    if graded:
+        # What matters most leads: changed targets (metric, old → new, year), then the grade and why.
+        target_items = [_target(t) for t in summary.get("targets") or []]
+        if target_items:
+            out.append(Section(f"目标变化 Targets changed（{len(target_items)}）", items=_limited(target_items)))
+        label = str(significance.get("label") or significance["grade"])  # type: ignore[union-attr,index]
+        reasons = [f"· {shorten(r)}" for r in significance.get("reasons") or []]  # type: ignore[union-attr]
+        out.append(Section("重要程度 Significance", [("等级 Grade", label)], _limited(reasons)))
+    lifecycle = summary.get("lifecycle")
+    if isinstance(lifecycle, Mapping) and lifecycle.get("label"):
+        validity = Section("时效 Validity", [("状态 Status", str(lifecycle["label"]))])
+        if lifecycle.get("ends"):
+            validity.fields.append(("失效日期 Ends", str(lifecycle["ends"])))
+        if isinstance(lifecycle.get("days_left"), int) and lifecycle["days_left"] >= 0:
+            validity.fields.append(("剩余天数 Days left", str(lifecycle["days_left"])))
+        if lifecycle.get("successor_title"):
+            validity.fields.append(("接替文件 Successor", f"《{lifecycle['successor_title']}》"))
+        out.append(validity)
+    out.extend(_change_sections(summary, str(payload.get("base_url") or ""), skip_targets=graded))
+    notes = [f"· {shorten(note)}" for note in payload.get("lineage_notes") or []]
+    if notes:
+        out.append(Section("沿用关系 Lineage", items=notes))
     plan = payload.get("plan") or {}
     if kind == "new" and (plan.get("targets") or plan.get("period")):
         targets = Section("规划目标 Plan targets")
@@ -85,6 +109,11 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
 
     out.append(info)
 
+    evidence = payload.get("evidence") or {}
+    if evidence.get("sha256"):
+        info.fields.append(("证据 Evidence", f"sha256 {evidence['sha256']}"))
+    if evidence.get("retrieved_at"):
+        info.fields.append(("抓取时间 Retrieved", str(evidence["retrieved_at"])[:19].replace("T", " ")))
     links = payload.get("links") or {}
     out.append(
         Section(
@@ -107,18 +136,28 @@ def sections(payload: Mapping[str, Any]) -> list[Section]:
     return out
 
 
-def _change_sections(summary: Mapping[str, Any], base: str) -> list[Section]:
+def _validity_line(value: Any) -> str | None:
+    if not isinstance(value, Mapping) or not value.get("label") or value.get("status") == "unknown":
+        return None
+    ends = f"（至 until {value['ends']}）" if value.get("ends") else ""
+    return f"{value['label']}{ends}"
+
+
+def _change_sections(summary: Mapping[str, Any], base: str, skip_targets: bool = False) -> list[Section]:
     specs: list[tuple[str, str, Any]] = [
+        ("targets", "目标调整 Targets moved", _target),
         ("added", "新增内容 Added", lambda x: _paragraph("＋", x)),
         ("removed", "删除内容 Removed", lambda x: _paragraph("－", x)),
         ("changed", "修改条款 Changed clauses", _changed),
         ("numbers", "数字变化 Changed numbers", _number),
-        ("targets", "目标调整 Targets moved", _target),
         ("lineage", "与其他文件的相同文本 Text shared with other plans", lambda x: _lineage(x, base)),
         ("predecessors", "对比前期规划 Compared with earlier plans", lambda x: _predecessor(x, base)),
+        ("successors", "接替规划，目标对照 Successor plan, targets side by side（前 → 后）", lambda x: _predecessor(x, base)),
     ]
     out: list[Section] = []
     for key, title, fmt in specs:
+        if skip_targets and key == "targets":
+            continue  # already the leading section
         values = summary.get(key)
         if not values:
             continue
@@ -291,3 +330,19 @@ def shorten(value: Any, limit: int = MAX_CHARS) -> str:
         value = value.get("text") or value.get("name") or value.get("label") or value
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def digest_lines(entry: Mapping[str, Any]) -> list[str]:
+    """One change of a digest: kind, grade and title, then what matters most, where, and the link."""
+    doc = entry.get("document") or {}
+    summary = (entry.get("change") or {}).get("summary") or {}
+    significance = summary.get("significance") or {}
+    grade = f"｜{significance['label']}" if significance.get("label") else ""
+    lines = [f"【{entry.get('kind_label', '')}{grade}】{doc.get('title', '')}"]
+    lines += [shorten(reason) for reason in (significance.get("reasons") or [])[:2]]
+    if not significance.get("reasons") and entry.get("headline"):
+        lines.append(shorten(entry["headline"]))
+    where = " ".join(p for p in (doc.get("province"), doc.get("city"), doc.get("district")) if p)
+    lines.append(" · ".join(p for p in (where, doc.get("doc_number")) if p))
+    lines.append(str((entry.get("links") or {}).get("version", "")))
+    return [line for line in lines if line]

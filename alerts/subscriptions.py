@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 
 from alerts.channels import CHANNELS
 from core.errors import SubscriptionError, UnknownRegion
+from core.significance import GRADES
 from storage.accounts import OPERATOR_ACCOUNT, ensure_account
 from storage.models import Subscription
 from zhtext.regions import resolve_region
 
-CHANGE_KINDS = ("new", "revised", "removed")
+CHANGE_KINDS = ("new", "revised", "removed", "expiring", "expired", "superseded")
+DIGESTS = ("off", "daily", "weekly")
 ADMIN_LEVELS = ("national", "provincial", "municipal", "district")
-SIGNIFICANCE_GRADES = ("editorial", "wording", "substantive", "major")
+SIGNIFICANCE_GRADES = GRADES  # graded by consumers.significance, ordered in core.significance
 KEYWORD_MODES = ("word", "substring")
 DEMO_SUBSCRIPTIONS = "demo_subscriptions.toml"
 
@@ -61,6 +63,9 @@ class SubscriptionSpec(BaseModel):
     keyword_mode: str = Field(
         "word", description="word: a keyword matches whole segmented words (人工 not in 人工智能); substring: anywhere."
     )
+    digest: str = Field("off", description="off (each alert at once), daily or weekly (one message).")
+    digest_hour: int = Field(8, ge=0, le=23, description="Local hour the digest is sent (alerts.timezone).")
+    digest_weekday: int = Field(0, ge=0, le=6, description="Weekday of a weekly digest (0 = Monday).")
 
     @field_validator("regions", "keywords", "topics", "doc_types", "issuers")
     @classmethod
@@ -100,6 +105,13 @@ class SubscriptionSpec(BaseModel):
     def _known_mode(cls, value: str) -> str:
         if value not in KEYWORD_MODES:
             raise ValueError(f"unknown keyword mode {value!r}; use one of {list(KEYWORD_MODES)}")
+        return value
+
+    @field_validator("digest")
+    @classmethod
+    def _known_digest(cls, value: str) -> str:
+        if value not in DIGESTS:
+            raise ValueError(f"unknown digest {value!r}; use one of {list(DIGESTS)}")
         return value
 
     @field_validator("change_kinds")
@@ -219,10 +231,12 @@ def sync_subscriptions(
 
 
 FILTER_FIELDS = ("admin_levels", "doc_types", "issuers", "min_ai_score", "min_significance", "keyword_mode")
+# When alerts go out: at once, or in a daily or weekly digest (alerts.digests).
+SCHEDULE_FIELDS = ("digest", "digest_hour", "digest_weekday")
 
 
 def apply_filters(row: Subscription, spec: SubscriptionSpec) -> None:
     """Copy the filters added with accounts (levels, types, issuers, minimums, keyword mode) onto a row."""
-    for name in FILTER_FIELDS:
+    for name in FILTER_FIELDS + SCHEDULE_FIELDS:
         value = getattr(spec, name)
         setattr(row, name, list(value) if isinstance(value, list) else value)

@@ -23,6 +23,7 @@ from consumers.diffing.lineage import LineageIndex
 from consumers.diffing.predecessors import compare_with_predecessors
 from consumers.diffing.textdiff import diff_versions
 from consumers.relations import record_relations
+from consumers.significance import grade_new, grade_removal, grade_revision
 from core.bus import EventProducer
 from core.errors import PermanentError
 from core.events import (
@@ -163,12 +164,14 @@ class StoreStage:
         record_relations(session, document, version, self._lineage)
         if previous is None:
             kind, summary = "new", self._new_summary(session, document, event)
+            summary["significance"] = grade_new(event.analysis)
         else:
             diff = diff_versions(previous.text, event.text, previous.analysis, event.analysis)
             if diff.is_trivial:
                 log.info("version %d of %s differs only in form; no alert", version.seq, event.url)
                 return True
             kind, summary = "revised", diff.to_dict()
+            summary["significance"] = grade_revision(diff, previous.analysis, event.analysis)
         repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
         self._metrics.changes.labels(kind).inc()
         return True
@@ -238,7 +241,8 @@ class StoreStage:
         document.status = "removed"
         latest = repo.latest_version(session, document)
         seq = latest.seq if latest else 0
-        summary = {"headline": f"撤下：{document.title}（{reason}）", "reason": reason}
+        summary = {"headline": f"撤下：{document.title}（{reason}）", "reason": reason,
+                   "significance": grade_removal(reason)}
         repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
         self._metrics.changes.labels("removed").inc()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -234,6 +235,43 @@ class AlertSettings(_Section):
                 ipaddress.ip_network(cidr, strict=False)
             except ValueError as exc:
                 raise ValueError(f"{cidr!r} is not a network (CIDR such as 10.1.0.0/16)") from exc
+        return value
+
+    lifecycle_check_minutes: float = Field(
+        60.0, gt=0, description="How often documents are checked for lifecycle alerts (即将失效, 已失效, 已被替代)."
+    )
+    expiry_notice_days: int = Field(
+        30, ge=0, le=3650, description="Days before a document's expiry or end of plan period that 即将失效 is alerted."
+    )
+    timezone: str = Field(
+        "Asia/Shanghai", description="Time zone of digest hours and of the day a document expires."
+    )
+    unsubscribe_secret: SecretStr = Field(
+        SecretStr(""), description="Key signing one-click unsubscribe links (never logged); empty: links are not offered."
+    )
+    rate_limits: dict[str, int] = Field(
+        default_factory=lambda: {"dingtalk": 20, "wecombot": 20, "feishu": 100},
+        description="Most messages per minute to one target, by channel name or Apprise URL scheme; excess waits, never dropped.",
+    )
+    templates_dir: Path | None = Field(
+        None, description="Folder of Jinja2 templates overriding the built-in alert templates (same file names)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from exc
+        return value
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _positive_limits(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = sorted(key for key, limit in value.items() if limit < 1)
+        if bad:
+            raise ValueError(f"limits must be at least 1 message per minute: {bad}")
         return value
 
 

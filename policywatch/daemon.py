@@ -20,6 +20,7 @@ from alerts.channels import build_channels
 from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
+from policywatch.alert_jobs import AlertJobs
 from policywatch.pipeline import Pipeline
 from policywatch.web import WebServer, create_app
 
@@ -72,6 +73,7 @@ class Daemon:
                 channels=build_channels(self.settings.alerts),  # a subscription's test-send
                 allowed_networks=self.settings.alerts.allowed_networks,
                 archive_requires_key=self.settings.web.archive_requires_key,
+                unsubscribe_secret=self.settings.alerts.unsubscribe_secret.get_secret_value(),
             )
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
@@ -97,6 +99,12 @@ class Daemon:
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.add_job(self._export_lag, "interval", seconds=LAG_EXPORT_SECONDS, id="lag-export")
+        jobs = AlertJobs(self.pipeline.factory, self.settings.alerts,
+                         self.settings.alerts.public_base_url or web_url, self.pipeline.wake_deliverer)
+        self.scheduler.add_job(jobs.lifecycle, "interval", minutes=self.settings.alerts.lifecycle_check_minutes,
+                               id="lifecycle", next_run_time=now + timedelta(seconds=10))
+        # Digest hours are whole local hours: a run every 5 minutes sends each within minutes of its hour.
+        self.scheduler.add_job(jobs.digests, "interval", minutes=5, id="digests", next_run_time=now + timedelta(seconds=15))
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 

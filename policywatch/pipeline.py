@@ -19,7 +19,10 @@ from sqlalchemy import select
 
 from alerts.channels import build_channels
 from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
+from alerts.rate_limits import RateLimits
 from alerts.subscriptions import load_subscriptions_file, sync_subscriptions
+from alerts.templating import AlertTemplates
+from alerts.unsubscribe import UnsubscribeLinks
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
 from consumers.stage_runner import StageRunner
@@ -111,6 +114,9 @@ class Pipeline:
         self.deliverer = Deliverer(
             channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
             metrics=self.metrics,
+            links=UnsubscribeLinks.from_settings(settings.alerts),
+            limits=RateLimits(settings.alerts.rate_limits),
+            templates=AlertTemplates(settings.alerts.templates_dir),
         )
         self.source_health = SourceHealth(
             self.factory, self.metrics, channels, settings.alerts.operator_email, settings.alerts.operator_webhook
@@ -231,6 +237,11 @@ class Pipeline:
         """One delivery pass now (the worker thread makes them on its own; tests and the CLI call this)."""
         assert self.deliverer is not None
         return self.deliverer.deliver_due(self.factory)
+
+    def wake_deliverer(self) -> None:
+        """Tell the deliverer new deliveries are due (scheduled alert jobs call this after committing)."""
+        if self.delivery_worker is not None:
+            self.delivery_worker.wake()
 
     def delivery_health(self) -> str:
         """"ok", or why alerts are not going out (the last attempts failed, or the deliverer stopped)."""

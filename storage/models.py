@@ -260,6 +260,13 @@ class Subscription(Base):
     webhook_secret: Mapped[str] = mapped_column(String(100), default="")
     # The secret part of the subscription's Atom feed URL.
     feed_token: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
+    # Set by the one-click unsubscribe link; an unsubscribed subscription receives nothing.
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # "off" (each alert at once), "daily" or "weekly" (one message at digest_hour, local time).
+    digest: Mapped[str] = mapped_column(String(10), default="off")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday, for weekly digests
+    last_digest_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Alert(Base):
@@ -327,3 +334,18 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+class DigestItem(Base):
+    """A change waiting for a digest subscription's next digest; ``alert_id`` marks it sent in one.
+
+    Unique per (subscription, change), so a change enters a subscriber's digests once; the digest
+    alert and the marks are written in one transaction, so a change is never in two digests.
+    """
+
+    __tablename__ = "digest_items"
+    __table_args__ = (UniqueConstraint("subscription_id", "change_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

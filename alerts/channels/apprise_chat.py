@@ -18,15 +18,21 @@ from alerts.render import RenderedAlert
 from core.errors import PermanentError, TransientError
 from core.settings import AlertSettings
 
+# Chat robots that render Markdown (and not HTML): they get the Markdown template's body.
+MARKDOWN_SCHEMES = frozenset({"dingtalk", "wecombot", "feishu", "lark", "slack", "tgram"})
+
 
 class AppriseChannel:
-    """Sends the subject and plain text to an Apprise URL such as ``dingtalk://token``."""
+    """Sends the subject and body to an Apprise URL such as ``dingtalk://token``: Markdown to the robots
+    that render it (钉钉, 企业微信, 飞书 …), plain text to the rest."""
 
     name = "apprise"
 
-    def __init__(self, allowed_networks: Sequence[str] = (), resolver: Resolver = system_resolver) -> None:
+    def __init__(self, allowed_networks: Sequence[str] = (), resolver: Resolver = system_resolver,
+                 markdown_schemes: frozenset[str] = MARKDOWN_SCHEMES) -> None:
         self.allowed_networks = list(allowed_networks)
         self.resolver = resolver
+        self.markdown_schemes = markdown_schemes
 
     @classmethod
     def from_settings(cls, settings: AlertSettings, context: ChannelContext) -> AppriseChannel:
@@ -42,9 +48,17 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         if not notifier.add(delivery_target.strip()):
             raise PermanentError(f"not a usable Apprise URL: {_redact(delivery_target)}")
-        ok = notifier.notify(title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT)
+        if _scheme(delivery_target) in self.markdown_schemes and message.markdown:
+            body, body_format = message.markdown, apprise.NotifyFormat.MARKDOWN
+        else:
+            body, body_format = message.text, apprise.NotifyFormat.TEXT
+        ok = notifier.notify(title=message.subject, body=body, body_format=body_format)
         if not ok:
             raise TransientError(f"Apprise notification to {_redact(delivery_target)} failed")
+
+
+def _scheme(url: str) -> str:
+    return url.strip().partition("://")[0].lower()
 
 
 def _redact(url: str) -> str:

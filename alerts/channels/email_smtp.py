@@ -1,5 +1,8 @@
 """Email over SMTP (smtplib): multipart text + HTML, one connection per message.
 
+Subjects are Chinese (encoded as RFC 2047 UTF-8 words by the email package); with an unsubscribe
+link the message carries List-Unsubscribe and List-Unsubscribe-Post (one-click, RFC 8058).
+
 A connection per message keeps the channel stateless between deliverer runs; alert volume is
 minutes-scale, not bulk mail. SMTP reply codes decide the error type: 4xx and network failures
 are transient, 5xx refusals of the recipient are permanent.
@@ -63,6 +66,11 @@ class EmailChannel:
             # A stable Message-ID lets mail clients fold the rare at-least-once duplicate.
             domain = self.smtp.sender.rpartition("@")[2] or "policywatch"
             mail["Message-ID"] = f"<{message.idempotency_key}@{domain}>"
+        if message.unsubscribe_url:
+            # RFC 2369 link, and RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to it.
+            mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         mail.set_content(message.text)
         mail.add_alternative(message.html, subtype="html")
+        mail["Content-Language"] = "zh-CN"  # after the parts: set_content clears Content-* headers
         return mail

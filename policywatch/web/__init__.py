@@ -5,6 +5,7 @@
 - ``archive_api``   the first JSON endpoints under /api (kept for existing clients)
 - ``deliveries_api`` alert deliveries under /api/deliveries: list, re-send failed ones
 - ``pages``         pages about one document (the links in alerts land here)
+- ``unsubscribe_pages`` the one-click unsubscribe link of alert emails
 - ``browse_pages``  home, search, region plans, targets, citations of a 文号
 - ``errors``        one error body for the API, one error page for the pages
 - ``templating``    Jinja2 (autoescaped), the pages' Content-Security-Policy
@@ -40,6 +41,7 @@ from policywatch.web import (
     health,
     pages,
     schemas,
+    unsubscribe_pages,
 )
 from policywatch.web.context import WebContext
 from policywatch.web.errors import install_error_handlers
@@ -49,7 +51,7 @@ from storage.validity import DEFAULT_EXPIRING_DAYS
 
 ROUTERS = (
     health.router, account_api.router, schemas.router, api_v1.router, archive_api.router, deliveries_api.router,
-    browse_pages.router, pages.router, feeds.router, account_pages.router,
+    browse_pages.router, pages.router, feeds.router, account_pages.router, unsubscribe_pages.router,
 )
 
 
@@ -64,6 +66,7 @@ def create_app(
     channels: Mapping[str, Any] | None = None,
     allowed_networks: Sequence[str] = (),
     archive_requires_key: bool = False,
+    unsubscribe_secret: str = "",
 ) -> FastAPI:
     """The application on a session factory, with the daemon's metrics, health and readiness checks;
     ``captures`` enables replay of the captured pages, ``expiring_days`` is when a document counts as
@@ -79,6 +82,7 @@ def create_app(
         factory=factory, metrics=metrics, health=health_checks, readiness=readiness_checks,
         captures=captures, expiring_days=expiring_days, channels=dict(channels or {}),
         allowed_networks=tuple(allowed_networks), archive_requires_key=archive_requires_key,
+        unsubscribe_secret=unsubscribe_secret,
     )
     install_error_handlers(app)
     account_api.install_key_guard(app)

@@ -31,6 +31,8 @@ class WebContext:
     channels: Mapping[str, Any] = field(default_factory=dict)
     allowed_networks: tuple[str, ...] = ()
     archive_requires_key: bool = False
+    # Key of the one-click unsubscribe tokens (alerts.unsubscribe_secret); "" serves no unsubscribe links.
+    unsubscribe_secret: str = ""
 
 
 def web_context(request: Request) -> WebContext:

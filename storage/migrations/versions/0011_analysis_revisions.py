@@ -4,7 +4,7 @@ What ``policywatch reanalyze`` changed in stored analyses, per version and analy
 (``storage.analysis_revisions``).
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05 23:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
