@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,25 +93,13 @@ class SubscriptionSpec(BaseModel):
             raise ValueError(f"unknown admin level(s) {unknown}; use {list(ADMIN_LEVELS)}")
         return value
 
-    @field_validator("min_significance")
+    @field_validator("min_significance", "keyword_mode", "digest")
     @classmethod
-    def _known_grade(cls, value: str | None) -> str | None:
-        if value is not None and value not in SIGNIFICANCE_GRADES:
-            raise ValueError(f"unknown significance {value!r}; use one of {list(SIGNIFICANCE_GRADES)}")
-        return value
-
-    @field_validator("keyword_mode")
-    @classmethod
-    def _known_mode(cls, value: str) -> str:
-        if value not in KEYWORD_MODES:
-            raise ValueError(f"unknown keyword mode {value!r}; use one of {list(KEYWORD_MODES)}")
-        return value
-
-    @field_validator("digest")
-    @classmethod
-    def _known_digest(cls, value: str) -> str:
-        if value not in DIGESTS:
-            raise ValueError(f"unknown digest {value!r}; use one of {list(DIGESTS)}")
+    def _one_of_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        what, allowed = {"min_significance": ("significance", SIGNIFICANCE_GRADES),
+                         "keyword_mode": ("keyword mode", KEYWORD_MODES), "digest": ("digest", DIGESTS)}[info.field_name]
+        if value is not None and value not in allowed:
+            raise ValueError(f"unknown {what} {value!r}; use one of {list(allowed)}")
         return value
 
     @field_validator("change_kinds")

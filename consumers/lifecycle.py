@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from alerts.render import KIND_LABELS
 from alerts.service import create_alerts
 from storage import relations as rel
 from storage.documents import add_change
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 EXPIRING, EXPIRED, SUPERSEDED = "expiring", "expired", "superseded"
 LIFECYCLE_KINDS = (EXPIRING, EXPIRED, SUPERSEDED)
-LABELS = {EXPIRING: "即将失效 Expiring", EXPIRED: "已失效 Expired", SUPERSEDED: "已被替代 Superseded"}
 
 
 @dataclass(frozen=True)
@@ -105,12 +105,12 @@ def _superseded(session: Session) -> Iterator[LifecycleEvent]:
 
 def _event(document: Document, kind: str, about: str, headline: str, details: dict[str, Any],
            **extra: Any) -> LifecycleEvent:
-    lifecycle = {"status": kind, "label": LABELS[kind], **details}
+    lifecycle = {"status": kind, "label": KIND_LABELS[kind], **details}
     summary = {
         "headline": headline,
         "lifecycle": lifecycle,
         "significance": {"grade": "major", "label": "重大 major",
-                         "reasons": [f"{LABELS[kind]}：{headline.split('：', 1)[-1]}"]},
+                         "reasons": [f"{KIND_LABELS[kind]}：{headline.split('：', 1)[-1]}"]},
         **extra,
     }
     return LifecycleEvent(document.id, kind, f"{document.key}:lifecycle:{kind}:{about}", summary)
