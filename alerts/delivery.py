@@ -40,6 +40,7 @@ from alerts.render import RenderedAlert
 from alerts.service import rendered_from_alert
 from core.errors import PermanentError, PolicywatchError, TransientError
 from core.settings import AlertSettings
+from core.tracing import traced
 from storage.db import transaction
 from storage.models import Delivery
 
@@ -124,6 +125,7 @@ class _Claim:
     attempts: int
     first_attempt_at: datetime
     message: RenderedAlert
+    trace_id: str = ""
 
 
 @dataclass
@@ -211,12 +213,17 @@ class Deliverer:
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
                 as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert),
+                delivery.alert.trace_id,
             )
 
     def _deliver_one(self, factory: sessionmaker[Session], delivery_id: int) -> str:
         claim = self._claim(factory, delivery_id)
         if claim is None:
             return "skipped"
+        with traced(claim.trace_id):  # the send and its record log under the fetch's trace id
+            return self._send_and_record(factory, delivery_id, claim)
+
+    def _send_and_record(self, factory: sessionmaker[Session], delivery_id: int, claim: _Claim) -> str:
         outcome, error = self._send(claim)  # no transaction is open here
         now = self.clock()
         values: dict[str, object] = {"lease_until": None, "last_error": error}

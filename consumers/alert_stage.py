@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.service import create_alerts
+from consumers.conflicts import retry_on_conflict
 from core.errors import PermanentError
 from core.events import DocumentChanged, Envelope, Payload
 from core.metrics import Metrics
@@ -42,10 +43,15 @@ class AlertStage:
     def handle(self, envelope: Envelope, payload: Payload) -> None:
         if not isinstance(payload, DocumentChanged):
             raise PermanentError(f"alert stage does not handle {envelope.type}")
-        with transaction(self._factory) as session:
-            change = session.get(Change, payload.change_id)
-            if change is None:
-                raise PermanentError(f"change {payload.change_id} is not in the store")
-            alerts = create_alerts(session, change, self._base_url)
-            log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
+        retry_on_conflict(lambda: self._alert(payload.change_id), f"alerts of change {payload.change_id}")
         self._wake_deliverer()
+
+    def _alert(self, change_id: int) -> None:
+        with transaction(self._factory) as session:
+            change = session.get(Change, change_id)
+            if change is None:
+                raise PermanentError(f"change {change_id} is not in the store")
+            alerts = create_alerts(session, change, self._base_url)
+            for alert in alerts:
+                alert.trace_id = alert.trace_id or change.trace_id
+            log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))

@@ -17,8 +17,10 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consumers.conflicts import retry_on_conflict
 from consumers.diffing.lineage import LineageIndex
 from consumers.diffing.predecessors import compare_with_predecessors
 from consumers.diffing.textdiff import diff_versions
@@ -35,6 +37,7 @@ from core.events import (
     document_key,
 )
 from core.metrics import Metrics
+from core.tracing import current_trace
 from storage import documents as repo
 from storage.crawl_state import forget_page, record_page
 from storage.db import transaction
@@ -71,6 +74,10 @@ class StoreStage:
         self._indexed: dict[int, int] = {}  # document id -> version id in the lineage index
 
     def handle(self, envelope: Envelope, payload: Payload) -> None:
+        retry_on_conflict(lambda: self._handle(envelope, payload), f"store of {envelope.subject}")
+        self.publish_outbox()
+
+    def _handle(self, envelope: Envelope, payload: Payload) -> None:
         if isinstance(payload, DocumentUnderstood):
             self.store(payload)
         elif isinstance(payload, DocumentGone):
@@ -84,7 +91,6 @@ class StoreStage:
                 self._inventory(session, payload)
         else:
             raise PermanentError(f"store stage does not handle {envelope.type}")
-        self.publish_outbox()
 
     def store(self, event: DocumentUnderstood) -> None:
         """Store one understood document in one transaction (its version, relations and change row)."""
@@ -94,9 +100,9 @@ class StoreStage:
     def publish_outbox(self) -> int:
         """Publish every unpublished change, oldest first; returns how many were published."""
         with transaction(self._factory) as session:
-            pending = [(c.id, self._event(session, c)) for c in repo.unpublished_changes(session)]
-        for change_id, event in pending:
-            self._producer.publish(event)
+            pending = [(c.id, c.trace_id, self._event(session, c)) for c in repo.unpublished_changes(session)]
+        for change_id, trace_id, event in pending:
+            self._producer.publish(event, trace_id=trace_id)
             with transaction(self._factory) as session:
                 change = session.get(Change, change_id)
                 if change is not None and change.published_at is None:
@@ -118,7 +124,9 @@ class StoreStage:
 
     def _store(self, session: Session, event: DocumentUnderstood) -> None:
         key = document_key(event.url)
-        document = repo.document_by_key(session, key)
+        # Row lock (PostgreSQL): another store instance storing this document waits here, then sees the
+        # version this one stored; a new document's unique key makes the loser retry (consumers.conflicts).
+        document = session.scalars(select(Document).where(Document.key == key).with_for_update()).one_or_none()
         now = datetime.now(UTC)
         if document is None:
             document = Document(key=key, source_id=event.source_id, url=event.url, first_seen=now)
@@ -157,7 +165,8 @@ class StoreStage:
                 log.info("version %d of %s differs only in form; no alert", version.seq, event.url)
                 return
             kind, summary = "revised", diff.to_dict()
-        repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
+        change = repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
+        change.trace_id = change.trace_id or current_trace.get()
         self._metrics.changes.labels(kind).inc()
 
     def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
@@ -226,7 +235,8 @@ class StoreStage:
         latest = repo.latest_version(session, document)
         seq = latest.seq if latest else 0
         summary = {"headline": f"撤下：{document.title}（{reason}）", "reason": reason}
-        repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
+        change = repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
+        change.trace_id = change.trace_id or current_trace.get()
         self._metrics.changes.labels("removed").inc()
 
     def _inventory(self, session: Session, event: SourceInventory) -> None:

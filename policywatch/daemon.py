@@ -1,4 +1,6 @@
-"""`policywatch run`: the pipeline plus a scheduler of crawls, until SIGTERM or Ctrl-C.
+"""`policywatch run`: every role in one process — the pipeline (the three stages and the deliverer), the
+crawl schedule (``policywatch.crawl_schedule``, crawling here rather than publishing requests) and the
+web endpoints — until SIGTERM or Ctrl-C. ``policywatch.roles`` runs the same parts one per process.
 
 Crawls run as one subprocess each (see crawlers.runner): the Twisted reactor cannot be restarted
 inside a long-lived process, and a subprocess also isolates a crawl's memory and crashes. APScheduler
@@ -11,14 +13,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
+from policywatch.crawl_schedule import enabled_sources, new_scheduler, schedule_crawls
 from policywatch.pipeline import Pipeline
 from policywatch.web import WebServer, create_app
 
@@ -29,9 +29,7 @@ class Daemon:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pipeline = Pipeline(settings)
-        self.scheduler = BackgroundScheduler(
-            timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
-        )
+        self.scheduler = new_scheduler()
         self.web: WebServer | None = None
         self._stop = threading.Event()
 
@@ -72,20 +70,9 @@ class Daemon:
         except BaseException:
             self.stop()
             raise
-        enabled = set(self.settings.crawl.enabled_sources)
-        sources = [s for s in self.pipeline.sources if not enabled or s.id in enabled]
-        now = datetime.now(UTC)
-        for index, source in enumerate(sources):
-            minutes = source.interval_minutes or self.settings.crawl.interval_minutes
-            self.scheduler.add_job(
-                self._crawl_job,
-                "interval",
-                args=[source.id],
-                id=f"crawl:{source.id}",
-                minutes=minutes,
-                jitter=self.settings.crawl.jitter_seconds,
-                next_run_time=now + timedelta(seconds=2 + 3 * index),
-            )
+        sources = enabled_sources(self.settings, self.pipeline.sources)
+        # The scheduler role, dispatching to a crawl in this process instead of a crawl request.
+        schedule_crawls(self.scheduler, self.settings, sources, self._crawl_job)
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.start()

@@ -221,6 +221,8 @@ class Change(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The trace id of the fetch this change came from (core.tracing), carried on to its alerts.
+    trace_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     document: Mapped[Document] = relationship()
 
@@ -254,6 +256,7 @@ class Alert(Base):
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    trace_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     subscription: Mapped[Subscription] = relationship()
     change: Mapped[Change] = relationship()

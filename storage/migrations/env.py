@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import storage.domain_slots  # noqa: F401  (its table is in Base.metadata)
 from storage.models import Base
 
 config = context.config
