@@ -21,7 +21,7 @@ from alerts.service import create_alerts
 from alerts.subscriptions import SubscriptionSpec, sync_subscriptions
 from consumers.store_stage import StoreStage
 from core.bus import BusConfig, EventProducer
-from core.events import DocumentUnderstood, content_hash, decode, encode
+from core.events import DocumentUnderstood, Envelope, Payload, content_hash, decode, encode
 from core.metrics import Metrics
 from core.settings import AlertSettings
 from storage.db import make_engine, migrate, session_factory, transaction
@@ -70,14 +70,14 @@ def test_two_store_instances_never_store_one_content_hash_twice(
             envelope, event = decode(encode(_understood(text), "test")[1])
             barrier = threading.Barrier(len(stores))
 
-            def run(store: StoreStage) -> None:
+            def run(store: StoreStage, barrier: threading.Barrier, envelope: Envelope, event: Payload) -> None:
                 try:
                     barrier.wait(10)
                     store.handle(envelope, event)
                 except BaseException as exc:  # reported below
                     errors.append(exc)
 
-            _race([threading.Thread(target=run, args=(store,)) for store in stores])
+            _race([threading.Thread(target=run, args=(store, barrier, envelope, event)) for store in stores])
     finally:
         producer.close()
     assert errors == []
