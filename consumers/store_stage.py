@@ -168,6 +168,7 @@ class StoreStage:
         change = repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
         change.trace_id = change.trace_id or current_trace.get()
         self._metrics.changes.labels(kind).inc()
+        log.info("stored version %d of %s (%s)", version.seq, event.url, kind)
 
     def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
         """Summary of a new document: text shared with stored plans, and the region's earlier plans.
