@@ -44,8 +44,8 @@ from tools.postgres import TestPostgres
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPO = Path(__file__).resolve().parents[1]
-LATENCY_SITES, LATENCY_DOCS = 8, 5
-THROUGHPUT_DOCS = 160
+LATENCY_SITES, LATENCY_DOCS = 6, 5
+THROUGHPUT_DOCS = 80
 
 
 class Receiver:

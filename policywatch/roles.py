@@ -55,6 +55,7 @@ class RoleProcess:
         self.requested = 0
         self.web: WebServer | None = None
         self._stop = threading.Event()
+        self._running = False
 
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -107,6 +108,7 @@ class RoleProcess:
         except BaseException:
             self.stop()
             raise
+        self._running = True
         log.info("policywatch %s running (web %s)", self.role, web_url or "off")
         return self
 
@@ -140,7 +142,8 @@ class RoleProcess:
             self.stop()
 
     def stop(self) -> None:
-        log.info("stopping %s", self.role)
+        level = logging.INFO if self._running else logging.DEBUG  # a failed start says why in one line
+        log.log(level, "stopping %s", self.role)
         self._stop.set()
         self.pipeline.stopping.set()  # a crawl in progress ends within seconds, its request uncommitted
         if self.scheduler is not None and self.scheduler.running:
@@ -150,5 +153,5 @@ class RoleProcess:
         self.pipeline.stop()
         if self.web is not None:
             self.web.stop()
-        log.info("stopped %s", self.role)
+        log.log(level, "stopped %s", self.role)
 
