@@ -30,11 +30,10 @@ from storage.models import Alert, Change, CrawlRun, Delivery, Document, Document
 from tests.alerts.conftest import HttpReceiver, http_receiver  # noqa: F401
 from tests.conftest import running_apache_kafka
 
-pytestmark = [pytest.mark.slow, pytest.mark.fault]
-
 FULL = os.environ.get("PW_SCALE_FULL", "") not in ("", "0")
 SITES, DOCS_PER_SITE = (200, 10) if FULL else (30, 10)
 TIMEOUT_S = 1800.0 if FULL else 150.0
+pytestmark = [pytest.mark.slow, pytest.mark.fault, pytest.mark.timeout(3600 if FULL else 300)]
 REPO = Path(__file__).resolve().parents[2]
 # role name → command-line arguments; two instances of each but the scheduler
 ROLES: dict[str, list[str]] = {
