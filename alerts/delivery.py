@@ -44,6 +44,7 @@ from alerts.unsubscribe import UnsubscribeLinks
 from core.errors import PermanentError, PolicywatchError, TransientError
 from core.metrics import ALERTED_TO_DELIVERED, FETCHED_TO_DELIVERED, Metrics, seconds_since
 from core.settings import AlertSettings
+from core.tracing import traced
 from storage.db import transaction
 from storage.models import Delivery, DocumentVersion
 
@@ -131,6 +132,7 @@ class _Claim:
     message: RenderedAlert
     alerted_at: datetime | None = None  # for the latency metrics
     fetched_at: datetime | None = None
+    trace_id: str = ""
 
 
 @dataclass
@@ -234,7 +236,7 @@ class Deliverer:
             return _Claim(
                 delivery_id, delivery.channel, delivery.target, delivery.attempts,
                 as_utc(delivery.first_attempt_at or now), rendered_from_alert(delivery.alert, self.links, self.templates),
-                delivery.alert.created_at, fetched_at,
+                delivery.alert.created_at, fetched_at, delivery.alert.trace_id,
             )
 
     def _defer(self, session: Session, delivery_id: int, now: datetime) -> bool:
@@ -258,6 +260,10 @@ class Deliverer:
             return "skipped"
         if isinstance(claim, str):
             return claim
+        with traced(claim.trace_id):  # the send and its record log under the fetch's trace id
+            return self._send_and_record(factory, delivery_id, claim)
+
+    def _send_and_record(self, factory: sessionmaker[Session], delivery_id: int, claim: _Claim) -> str:
         outcome, error = self._send(claim)  # no transaction is open here
         now = self.clock()
         values: dict[str, object] = {"lease_until": None, "last_error": error}

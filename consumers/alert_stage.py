@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.service import create_alerts
+from consumers.conflicts import retry_on_conflict
 from core.errors import PermanentError
 from core.events import DocumentChanged, Envelope, Payload
 from core.metrics import STORED_TO_ALERTED, Metrics, seconds_since
@@ -43,15 +44,21 @@ class AlertStage:
     def handle(self, envelope: Envelope, payload: Payload) -> None:
         if not isinstance(payload, DocumentChanged):
             raise PermanentError(f"alert stage does not handle {envelope.type}")
+        detected_at = retry_on_conflict(lambda: self._alert(payload.change_id), f"alerts of change {payload.change_id}")
+        if detected_at is not None:
+            self._metrics.latency.labels(STORED_TO_ALERTED).observe(seconds_since(detected_at))
+        self._wake_deliverer()
+
+    def _alert(self, change_id: int) -> datetime | None:
+        """Create the change's alerts in one transaction; the change's detection time if any were new."""
         with transaction(self._factory) as session:
-            change = session.get(Change, payload.change_id)
+            change = session.get(Change, change_id)
             if change is None:
-                raise PermanentError(f"change {payload.change_id} is not in the store")
+                raise PermanentError(f"change {change_id} is not in the store")
             alerts = create_alerts(session, change, self._base_url)
+            for alert in alerts:
+                alert.trace_id = alert.trace_id or change.trace_id
             if change.alerted_at is None:
                 change.alerted_at = datetime.now(UTC)
             log.info("change %d (%s) matched %d subscriptions", change.id, change.kind, len(alerts))
-            detected_at = change.detected_at
-        if alerts:
-            self._metrics.latency.labels(STORED_TO_ALERTED).observe(seconds_since(detected_at))
-        self._wake_deliverer()
+            return change.detected_at if alerts else None

@@ -27,6 +27,7 @@ from core.bus import BusConfig, EventConsumer, EventProducer, Record
 from core.errors import PermanentError, TransientError
 from core.events import DeadLetter, Envelope, Payload, decode
 from core.metrics import Metrics
+from core.tracing import trace_from_headers, traced
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class StageRunner:
         metrics: Metrics,
         poll_timeout_ms: int = 300,
         max_backoff_s: float = 10.0,
+        consumer_options: dict[str, int] | None = None,
     ) -> None:
         self.stage = stage
         self._bus = bus
@@ -58,6 +60,7 @@ class StageRunner:
         self._metrics = metrics
         self._poll_timeout_ms = poll_timeout_ms
         self._max_backoff_s = max_backoff_s
+        self._consumer_options = consumer_options or {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._consumer: EventConsumer | None = None
@@ -89,7 +92,9 @@ class StageRunner:
         backoff = 0.5
         while not self._stop.is_set():
             try:
-                self._consumer = EventConsumer(self._bus, self.stage.input_topic, self.stage.name)
+                self._consumer = EventConsumer(
+                    self._bus, self.stage.input_topic, self.stage.name, **self._consumer_options
+                )
                 log.info("stage %s consuming %s", self.stage.name, self._consumer.topic)
                 self._loop()
                 backoff = 0.5
@@ -160,6 +165,11 @@ class StageRunner:
             self._consumer.rewind(record)
 
     def _process(self, record: Record) -> None:
+        """Handle one record with its trace id current, so every log line of its handling carries it."""
+        with traced(trace_from_headers(record.headers)):
+            self._process_traced(record)
+
+    def _process_traced(self, record: Record) -> None:
         started = time.perf_counter()
         try:
             envelope, payload = decode(record.value)

@@ -17,8 +17,10 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consumers.conflicts import retry_on_conflict
 from consumers.diffing.lineage import LineageIndex
 from consumers.diffing.predecessors import compare_with_predecessors
 from consumers.diffing.textdiff import diff_versions
@@ -36,6 +38,7 @@ from core.events import (
     document_key,
 )
 from core.metrics import FETCHED_TO_STORED, Metrics, seconds_since
+from core.tracing import current_trace
 from storage import documents as repo
 from storage.crawl_state import forget_page, record_page
 from storage.db import transaction
@@ -72,6 +75,10 @@ class StoreStage:
         self._indexed: dict[int, int] = {}  # document id -> version id in the lineage index
 
     def handle(self, envelope: Envelope, payload: Payload) -> None:
+        retry_on_conflict(lambda: self._handle(envelope, payload), f"store of {envelope.subject}")
+        self.publish_outbox()
+
+    def _handle(self, envelope: Envelope, payload: Payload) -> None:
         if isinstance(payload, DocumentUnderstood):
             self.store(payload)
         elif isinstance(payload, DocumentGone):
@@ -85,7 +92,6 @@ class StoreStage:
                 self._inventory(session, payload)
         else:
             raise PermanentError(f"store stage does not handle {envelope.type}")
-        self.publish_outbox()
 
     def store(self, event: DocumentUnderstood) -> None:
         """Store one understood document in one transaction (its version, relations and change row)."""
@@ -106,9 +112,9 @@ class StoreStage:
             changes = list(repo.unpublished_changes(session))
             if unalerted_before is not None:
                 changes += repo.unalerted_changes(session, unalerted_before)
-            pending = [(c.id, self._event(session, c)) for c in changes]
-        for change_id, event in pending:
-            self._producer.publish(event)
+            pending = [(c.id, c.trace_id, self._event(session, c)) for c in changes]
+        for change_id, trace_id, event in pending:
+            self._producer.publish(event, trace_id=trace_id)
             with transaction(self._factory) as session:
                 change = session.get(Change, change_id)
                 if change is not None and (change.published_at is None or change.alerted_at is None):
@@ -131,7 +137,9 @@ class StoreStage:
     def _store(self, session: Session, event: DocumentUnderstood) -> bool:
         """Whether a new version was stored."""
         key = document_key(event.url)
-        document = repo.document_by_key(session, key)
+        # Row lock (PostgreSQL): another store instance storing this document waits here, then sees the
+        # version this one stored; a new document's unique key makes the loser retry (consumers.conflicts).
+        document = session.scalars(select(Document).where(Document.key == key).with_for_update()).one_or_none()
         now = datetime.now(UTC)
         if document is None:
             document = Document(key=key, source_id=event.source_id, url=event.url, first_seen=now)
@@ -172,8 +180,10 @@ class StoreStage:
                 return True
             kind, summary = "revised", diff.to_dict()
             summary["significance"] = grade_revision(diff, previous.analysis, event.analysis)
-        repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
+        change = repo.add_change(session, document, kind, f"{key}:v{version.seq}:{kind}", summary, version, previous)
+        change.trace_id = change.trace_id or current_trace.get()
         self._metrics.changes.labels(kind).inc()
+        log.info("stored version %d of %s (%s)", version.seq, event.url, kind)
         return True
 
     def _new_summary(self, session: Session, document: Document, event: DocumentUnderstood) -> dict[str, Any]:
@@ -243,7 +253,8 @@ class StoreStage:
         seq = latest.seq if latest else 0
         summary = {"headline": f"撤下：{document.title}（{reason}）", "reason": reason,
                    "significance": grade_removal(reason)}
-        repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
+        change = repo.add_change(session, document, "removed", f"{document.key}:removed:after-v{seq}", summary, latest)
+        change.trace_id = change.trace_id or current_trace.get()
         self._metrics.changes.labels("removed").inc()
 
     def _inventory(self, session: Session, event: SourceInventory) -> None:

@@ -24,6 +24,7 @@ from kafka.structs import OffsetAndMetadata
 from core.errors import BusUnavailable, ConfigurationError
 from core.events import TOPICS, Payload, encode
 from core.settings import KafkaSettings
+from core.tracing import current_trace, trace_headers
 
 log = logging.getLogger(__name__)
 
@@ -150,19 +151,24 @@ class EventProducer:
         except KafkaError as exc:
             raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
 
-    def publish(self, payload: Payload) -> tuple[int, int]:
+    def publish(self, payload: Payload, trace_id: str | None = None) -> tuple[int, int]:
         """Send one event and wait for the ack; returns (partition, offset)."""
-        return self.publish_many([payload])[0]
+        return self.publish_many([payload], trace_id)[0]
 
-    def publish_many(self, payloads: Iterable[Payload]) -> list[tuple[int, int]]:
-        """Send events and wait for every ack; raises BusUnavailable if any was not acknowledged."""
+    def publish_many(self, payloads: Iterable[Payload], trace_id: str | None = None) -> list[tuple[int, int]]:
+        """Send events and wait for every ack; raises BusUnavailable if any was not acknowledged.
+
+        The events carry ``trace_id`` in their headers (default: the trace of the event in hand)."""
         futures = []
+        headers = trace_headers(current_trace.get() if trace_id is None else trace_id)
         with self._lock:
             producer = self._producer
         try:
             for payload in payloads:
                 key, value = encode(payload, self._source)
-                futures.append(producer.send(self._config.topic(payload.TOPIC), key=key, value=value))
+                futures.append(
+                    producer.send(self._config.topic(payload.TOPIC), key=key, value=value, headers=headers or None)
+                )
             producer.flush(timeout=self._timeout)
             results = []
             for future in futures:
@@ -193,12 +199,19 @@ class Record:
     offset: int
     key: bytes | None
     value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 class EventConsumer:
-    """A group member on one logical topic with manual offset commits."""
+    """A group member on one logical topic with manual offset commits.
 
-    def __init__(self, config: BusConfig, logical_topic: str, stage: str) -> None:
+    ``max_poll_records`` / ``max_poll_interval_ms`` override the settings for consumers whose work on
+    one record is long (a crawl worker takes one request at a time and may crawl for many minutes)."""
+
+    def __init__(
+        self, config: BusConfig, logical_topic: str, stage: str,
+        max_poll_records: int | None = None, max_poll_interval_ms: int | None = None,
+    ) -> None:
         self._config = config
         self.topic = config.topic(logical_topic)
         try:
@@ -211,9 +224,9 @@ class EventConsumer:
                 auto_offset_reset="earliest",
                 session_timeout_ms=config.kafka.session_timeout_ms,
                 heartbeat_interval_ms=config.kafka.heartbeat_interval_ms,
-                max_poll_interval_ms=config.kafka.max_poll_interval_ms,
+                max_poll_interval_ms=max_poll_interval_ms or config.kafka.max_poll_interval_ms,
                 fetch_max_wait_ms=config.kafka.fetch_max_wait_ms,
-                max_poll_records=config.kafka.max_poll_records,
+                max_poll_records=max_poll_records or config.kafka.max_poll_records,
                 request_timeout_ms=max(config.kafka.request_timeout_ms, config.kafka.session_timeout_ms + 5000),
             )
         except KafkaError as exc:
@@ -225,7 +238,7 @@ class EventConsumer:
         except KafkaError as exc:
             raise BusUnavailable(f"poll failed: {exc}") from exc
         records = [
-            Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value)
+            Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value, tuple(msg.headers or ()))
             for messages in batches.values()
             for msg in messages
         ]
@@ -256,30 +269,3 @@ class EventConsumer:
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
-
-
-def group_lag(config: BusConfig, stages: dict[str, str]) -> dict[str, int]:
-    """Uncommitted messages per stage ({stage: logical topic}), read with a separate admin client
-    so it is safe to call while the stages' own consumers run in other threads."""
-    from kafka.admin import OffsetSpec
-
-    admin = _admin(config, "policywatch-lag")
-    try:
-        result: dict[str, int] = {}
-        for stage, logical in stages.items():
-            topic = config.topic(logical)
-            tps = [TopicPartition(topic, p) for p in range(config.partitions)]
-            ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in tps})
-            committed = admin.list_group_offsets({config.group(stage): tps}).get(config.group(stage), {})
-            total = 0
-            for tp in tps:
-                end = ends[tp].offset
-                done = committed.get(tp)
-                position = done.offset if done is not None and done.offset >= 0 else 0
-                total += max(end - position, 0)
-            result[stage] = total
-        return result
-    except KafkaError as exc:
-        raise BusUnavailable(f"cannot read consumer lag: {exc}") from exc
-    finally:
-        admin.close()

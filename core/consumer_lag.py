@@ -1,7 +1,8 @@
 """Consumer lag per group and partition, for the ``policywatch_consumer_lag`` gauge.
 
-``core.bus.group_lag`` sums a stage's lag for status and idleness checks; a dashboard (and an
-autoscaler) needs it per partition, where a stuck partition shows while the others drain.
+``group_lag`` sums a group's lag for status and idleness checks; a dashboard (and an autoscaler) needs it
+per partition (``partition_lag``), where a stuck partition shows while the others drain. Both read with a
+separate admin client, so they are safe to call while the stages' own consumers run in other threads.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ def partition_lag(config: BusConfig, stages: dict[str, str]) -> list[PartitionLa
         raise BusUnavailable(f"cannot read consumer lag: {exc}") from exc
     finally:
         admin.close()
+
+
+def group_lag(config: BusConfig, stages: dict[str, str]) -> dict[str, int]:
+    """Uncommitted messages per stage ({stage: logical topic}), summed over the topic's partitions."""
+    totals = dict.fromkeys(stages, 0)
+    groups = {config.group(stage): stage for stage in stages}
+    for entry in partition_lag(config, stages):
+        totals[groups[entry.group]] += entry.lag
+    return totals
 
 
 def export_lag(metrics: Metrics, lags: list[PartitionLag]) -> None:

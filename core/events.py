@@ -27,6 +27,15 @@ TOPICS: dict[str, str] = {
     "documents": "documents.understood",
     "changes": "documents.changed",
     "deadletter": "deadletter",
+    "crawl_requests": "crawl.requests",
+}
+
+# Consumer group (the stage's name) -> the logical topic it consumes: what lag is measured on.
+CONSUMER_GROUPS: dict[str, str] = {
+    "crawl-worker": "crawl_requests",
+    "classify": "pages",
+    "store": "documents",
+    "alert": "changes",
 }
 
 
@@ -203,6 +212,22 @@ class DeadLetter(Payload):
         return self.key or f"{self.topic}/{self.partition}/{self.offset}"
 
 
+class CrawlRequested(Payload):
+    """The scheduler asks for one crawl of one source; a crawl worker runs it. Keyed by source, so one
+    source's requests stay in one partition and are crawled by one worker at a time. A request is
+    satisfied by any crawl of its source that started after ``requested_at`` (two schedulers, or a
+    redelivery after a worker died, never make two crawls of one due source)."""
+
+    EVENT_TYPE: ClassVar[str] = "policywatch.crawl.requested"
+    TOPIC: ClassVar[str] = "crawl_requests"
+
+    source_id: str
+    requested_at: datetime
+
+    def subject(self) -> str:
+        return f"source:{self.source_id}"
+
+
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     cls.EVENT_TYPE: cls
     for cls in (
@@ -214,6 +239,7 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         SourceInventory,
         DocumentChanged,
         DeadLetter,
+        CrawlRequested,
     )
 }
 

@@ -135,6 +135,14 @@ class CrawlSettings(_Section):
     warc_max_bytes: int = Field(
         100 * 1024 * 1024, ge=1024, description="A WARC file larger than this is closed and a new one started."
     )
+    crawls_per_domain: int = Field(
+        1, ge=1, le=64,
+        description="Most crawls of one domain at a time across every crawl worker (a lease per slot in the database).",
+    )
+    domain_lease_seconds: float = Field(
+        120.0, ge=5,
+        description="A domain slot whose crawl worker stopped renewing it (killed, cut off) is free again after this.",
+    )
 
 
 class S3CaptureSettings(_Section):

@@ -22,6 +22,7 @@ from twisted.internet import threads
 from core.bus import BusConfig, EventProducer
 from core.errors import BusUnavailable
 from core.events import ListEntry, PageFetched, PageGone, PageValidators, Payload, SourceCrawled
+from core.tracing import new_trace_id
 from crawlers.config import CrawlConfig
 from crawlers.items import GoneItem, PageItem
 
@@ -123,11 +124,13 @@ class PublishingPipeline:
         if self.producer is None or self.failed:
             raise BusUnavailable("bus pipeline is not connected; item not delivered")
         event = to_event(item)
+        trace_id = new_trace_id()  # born here, at fetch; followed to delivery in the pw-trace-id header
         try:
-            await maybe_deferred_to_future(threads.deferToThread(self.producer.publish, event))
+            await maybe_deferred_to_future(threads.deferToThread(self.producer.publish, event, trace_id))
         except BusUnavailable as exc:
             self._on_failure(str(exc))
             raise
+        log.debug("published %s %s trace=%s", event.EVENT_TYPE, getattr(event, "url", ""), trace_id)
         kind = "pages_published" if isinstance(item, PageItem) else "gone_published"
         self.crawler.stats.inc_value(f"policywatch/{kind}")
         return item

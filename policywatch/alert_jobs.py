@@ -1,7 +1,7 @@
 """The daemon's scheduled alert jobs: lifecycle checks and the daily/weekly digest run.
 
 Each job is one short transaction that writes alert rows, then wakes the deliverer; the scheduler
-(APScheduler, in ``policywatch.daemon``) calls them on an interval. Errors are logged and the next
+(APScheduler: the daemon's, or the `policywatch scheduler` role's) calls them on an interval. Errors are logged and the next
 run tries again: the jobs are idempotent, so a missed or repeated run loses and duplicates nothing.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.digests import send_digests
@@ -66,3 +67,11 @@ class AlertJobs:
         if written:
             self._wake()
         return len(written)
+
+    def schedule(self, scheduler: BaseScheduler) -> None:
+        """Add the lifecycle check and the digest run to ``scheduler``."""
+        now = datetime.now(UTC)
+        scheduler.add_job(self.lifecycle, "interval", minutes=self._settings.lifecycle_check_minutes,
+                          id="lifecycle", next_run_time=now + timedelta(seconds=10))
+        # Digest hours are whole local hours: a run every 5 minutes sends each within minutes of its hour.
+        scheduler.add_job(self.digests, "interval", minutes=5, id="digests", next_run_time=now + timedelta(seconds=15))

@@ -94,3 +94,10 @@ def heartbeat(factory: sessionmaker[Session], run_id: int, interval_s: float = H
     finally:
         stop.set()
         thread.join(5)
+
+
+def owner_gone(owner: str) -> bool:
+    """Whether ``owner`` ("host:pid") is a process of this host that no longer exists (a killed crawl
+    worker's domain slot is free at once, instead of when its lease runs out)."""
+    host, _, pid = owner.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid() and not process_exists(int(pid))

@@ -1,4 +1,6 @@
-"""`policywatch run`: the pipeline plus a scheduler of crawls, until SIGTERM or Ctrl-C.
+"""`policywatch run`: every role in one process — the pipeline (the three stages and the deliverer), the
+crawl schedule (``policywatch.crawl_schedule``, crawling here rather than publishing requests) and the
+web endpoints — until SIGTERM or Ctrl-C. ``policywatch.roles`` runs the same parts one per process.
 
 Crawls run as one subprocess each (see crawlers.runner): the Twisted reactor cannot be restarted
 inside a long-lived process, and a subprocess also isolates a crawl's memory and crashes. APScheduler
@@ -11,33 +13,23 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
-
-from alerts.channels import build_channels
-from core.captures import CaptureConfig
 from core.errors import PolicywatchError
 from core.settings import Settings
 from policywatch.alert_jobs import AlertJobs
+from policywatch.crawl_schedule import LAG_EXPORT_SECONDS, enabled_sources, new_scheduler, schedule_crawls
 from policywatch.pipeline import Pipeline
-from policywatch.web import WebServer, create_app
+from policywatch.web import WebServer, app_from_settings
 
 log = logging.getLogger(__name__)
-
-
-# How often the consumer-lag gauge is refreshed (a Prometheus scrape interval).
-LAG_EXPORT_SECONDS = 15
 
 
 class Daemon:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pipeline = Pipeline(settings)
-        self.scheduler = BackgroundScheduler(
-            timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
-        )
+        self.scheduler = new_scheduler()
         self.web: WebServer | None = None
         self._stop = threading.Event()
 
@@ -66,15 +58,8 @@ class Daemon:
     def start(self) -> None:
         web_url = ""
         if self.settings.web.enabled:
-            app = create_app(
-                self.pipeline.factory, self.pipeline.metrics, self.health, self.readiness,
-                captures=CaptureConfig.from_settings(self.settings),
-                expiring_days=self.settings.web.expiring_within_days,
-                channels=build_channels(self.settings.alerts),  # a subscription's test-send
-                allowed_networks=self.settings.alerts.allowed_networks,
-                archive_requires_key=self.settings.web.archive_requires_key,
-                unsubscribe_secret=self.settings.alerts.unsubscribe_secret.get_secret_value(),
-            )
+            app = app_from_settings(self.settings, self.pipeline.factory, self.pipeline.metrics,
+                                    self.health, self.readiness)
             self.web = WebServer(app, self.settings.web.host, self.settings.web.port).start()
             web_url = self.web.url
         try:
@@ -82,29 +67,14 @@ class Daemon:
         except BaseException:
             self.stop()
             raise
-        enabled = set(self.settings.crawl.enabled_sources)
-        sources = [s for s in self.pipeline.sources if not enabled or s.id in enabled]
-        now = datetime.now(UTC)
-        for index, source in enumerate(sources):
-            minutes = source.interval_minutes or self.settings.crawl.interval_minutes
-            self.scheduler.add_job(
-                self._crawl_job,
-                "interval",
-                args=[source.id],
-                id=f"crawl:{source.id}",
-                minutes=minutes,
-                jitter=self.settings.crawl.jitter_seconds,
-                next_run_time=now + timedelta(seconds=2 + 3 * index),
-            )
+        sources = enabled_sources(self.settings, self.pipeline.sources)
+        # The scheduler role, dispatching to a crawl in this process instead of a crawl request.
+        schedule_crawls(self.scheduler, self.settings, sources, self._crawl_job)
         self.scheduler.add_job(self.pipeline.relay_outbox, "interval", seconds=30, id="outbox-relay")
         self.scheduler.add_job(self._supervise_broker, "interval", seconds=5, id="broker-supervisor")
         self.scheduler.add_job(self._export_lag, "interval", seconds=LAG_EXPORT_SECONDS, id="lag-export")
-        jobs = AlertJobs(self.pipeline.factory, self.settings.alerts,
-                         self.settings.alerts.public_base_url or web_url, self.pipeline.wake_deliverer)
-        self.scheduler.add_job(jobs.lifecycle, "interval", minutes=self.settings.alerts.lifecycle_check_minutes,
-                               id="lifecycle", next_run_time=now + timedelta(seconds=10))
-        # Digest hours are whole local hours: a run every 5 minutes sends each within minutes of its hour.
-        self.scheduler.add_job(jobs.digests, "interval", minutes=5, id="digests", next_run_time=now + timedelta(seconds=15))
+        AlertJobs(self.pipeline.factory, self.settings.alerts,
+                  self.settings.alerts.public_base_url or web_url, self.pipeline.wake_deliverer).schedule(self.scheduler)
         self.scheduler.start()
         log.info("policywatch running: %d sources scheduled; web %s", len(sources), web_url or "off")
 

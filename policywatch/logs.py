@@ -1,4 +1,5 @@
-"""Logging setup at the edge: plain or JSON lines on stderr."""
+"""Logging setup at the edge: plain or JSON lines on stderr, each with the trace id of the event in hand
+(``core.tracing``): ``… store_stage trace=3f2a…: stored …`` or ``"trace_id"`` in JSON."""
 
 from __future__ import annotations
 
@@ -7,6 +8,17 @@ import logging
 import sys
 
 from core.settings import LoggingSettings
+from core.tracing import current_trace
+
+
+class TraceFilter(logging.Filter):
+    """Stamps every record with the current trace id (``trace_id``) and its plain-text form (``trace``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        trace_id = getattr(record, "trace_id", "") or current_trace.get()
+        record.trace_id = trace_id
+        record.trace = f" trace={trace_id}" if trace_id else ""
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -17,6 +29,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if getattr(record, "trace_id", ""):
+            entry["trace_id"] = record.trace_id
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -27,7 +41,8 @@ def configure_logging(settings: LoggingSettings) -> None:
     if settings.json_format:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s%(trace)s: %(message)s"))
+    handler.addFilter(TraceFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)

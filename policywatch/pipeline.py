@@ -10,12 +10,14 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from alerts.channels import build_channels
 from alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, RetryPolicy, mirrors_from_settings
@@ -25,12 +27,14 @@ from alerts.templating import AlertTemplates
 from alerts.unsubscribe import UnsubscribeLinks
 from consumers.alert_stage import AlertStage
 from consumers.classify_stage import ClassifyStage
-from consumers.stage_runner import StageRunner
+from consumers.conflicts import retry_on_conflict
+from consumers.stage_runner import Stage, StageRunner
 from consumers.store_stage import StoreStage
-from core.bus import BusConfig, EventProducer, ensure_topics, group_lag
-from core.consumer_lag import export_lag, partition_lag
+from core.bus import BusConfig, EventProducer, ensure_topics
+from core.consumer_lag import export_lag, group_lag, partition_lag
 from core.embedded_broker import EmbeddedBroker
 from core.errors import DatabaseUnavailable, PolicywatchError, StartupError
+from core.events import CONSUMER_GROUPS
 from core.metrics import Metrics
 from core.settings import Settings
 from crawlers.catalog import load_sources
@@ -38,12 +42,13 @@ from crawlers.runner import CrawlResult, run_crawl
 from policywatch.crawl_runs import end_interrupted_runs, heartbeat, process_exists, this_owner
 from policywatch.source_health import SourceHealth
 from storage.crawl_state import load_crawl_state, save_crawl_report
-from storage.db import describe_url, make_engine, migrate, session_factory, transaction
+from storage.db import describe_url, make_engine, migrate, schema_is_current, session_factory, transaction
 from storage.models import Change, CrawlRun, Delivery, Source
 
 log = logging.getLogger(__name__)
 
-STAGE_TOPICS = {"classify": "pages", "store": "documents", "alert": "changes"}
+# What a Pipeline can run; `policywatch run` runs them all in one process, each role command one of them.
+PARTS = frozenset({"classify", "store", "alert", "deliver"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,15 @@ class Pipeline:
     """Everything between the sites and the subscribers, started and stopped as one unit."""
 
     def __init__(self, settings: Settings, metrics: Metrics | None = None,
-                 console_stream: IO[str] | None = None) -> None:
+                 console_stream: IO[str] | None = None, parts: frozenset[str] = PARTS) -> None:
+        """``parts``: the stages (and the deliverer) this process runs; all of them is the single-machine
+        daemon, which may start the embedded broker and migrates the database. A process running only
+        some of them is one of several sharing a broker and a database: it needs
+        ``kafka.bootstrap_servers`` and a database already at the current schema (``policywatch db upgrade``)."""
+        unknown = set(parts) - PARTS
+        if unknown:
+            raise ValueError(f"unknown pipeline parts {sorted(unknown)}")
+        self.parts = frozenset(parts)
         self.settings = settings
         self.metrics = metrics or Metrics()
         self._console_stream = console_stream
@@ -85,56 +98,88 @@ class Pipeline:
         self.source_health: SourceHealth | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def all_in_one(self) -> bool:
+        return self.parts == PARTS
+
     def start(self, web_url: str = "") -> Pipeline:
         settings = self.settings
         settings.var_dir.mkdir(parents=True, exist_ok=True)
+        servers = list(settings.kafka.bootstrap_servers)
+        if not self.all_in_one and not servers:
+            raise StartupError(
+                "a role running in a process of its own needs a shared broker; the embedded one is only for "
+                "`policywatch run`", setting="kafka.bootstrap_servers",
+            )
         try:
-            migrate(self.engine)
+            if self.all_in_one:
+                migrate(self.engine)
+            elif not schema_is_current(self.engine):
+                raise StartupError(
+                    f"the database {describe_url(settings.database_url)} is not at this version's schema: "
+                    "run `policywatch db upgrade` first", setting="database.url",
+                )
             # These write: a database that is read-only, full or locked says so here, at start.
-            self._sync_sources()
+            retry_on_conflict(self._sync_sources, "source sync")  # roles starting together race here
             end_interrupted_runs(self.factory)
             if settings.alerts.subscriptions_file is not None:
                 specs = load_subscriptions_file(settings.alerts.subscriptions_file)
-                with transaction(self.factory) as session:
-                    sync_subscriptions(session, specs)
+
+                def sync() -> None:
+                    with transaction(self.factory) as session:
+                        sync_subscriptions(session, specs)
+
+                retry_on_conflict(sync, "subscription sync")
                 log.info("synced %d subscriptions from %s", len(specs), settings.alerts.subscriptions_file)
         except DatabaseUnavailable as exc:
             where = describe_url(settings.database_url)
             raise StartupError(f"cannot use the database {where}: {exc}", setting="database.url") from exc
-        self._reap_stale_broker()
-        servers = list(settings.kafka.bootstrap_servers)
+        except OperationalError as exc:
+            where = describe_url(settings.database_url)
+            raise StartupError(f"cannot use the database {where}: {str(exc).splitlines()[0]}",
+                               setting="database.url") from exc
         if not servers:
+            self._reap_stale_broker()
             self.broker = EmbeddedBroker(log_file=settings.var_dir / "broker.log").start()
             servers = [self.broker.bootstrap]
         self.bus = BusConfig.from_settings(settings.kafka, servers)
         ensure_topics(self.bus)
         self.metrics.broker_up.set(1)
         self.producer = EventProducer(self.bus, "policywatch")
+        base_url = settings.alerts.public_base_url or web_url
         channels = build_channels(settings.alerts, console_stream=self._console_stream)
-        self.deliverer = Deliverer(
-            channels, RetryPolicy.from_settings(settings.alerts), mirrors=mirrors_from_settings(settings.alerts, channels),
-            metrics=self.metrics,
-            links=UnsubscribeLinks.from_settings(settings.alerts),
-            limits=RateLimits(settings.alerts.rate_limits),
-            templates=AlertTemplates(settings.alerts.templates_dir),
-        )
+        # Any process that crawls (the daemon, a crawl worker, a backfill) checks the source's health after.
         self.source_health = SourceHealth(
             self.factory, self.metrics, channels, settings.alerts.operator_email, settings.alerts.operator_webhook
         )
-        self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
-        base_url = settings.alerts.public_base_url or web_url
-        self.store_stage = StoreStage(
-            self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
-        )
-        stages = [
-            ClassifyStage(self.producer),
-            self.store_stage,
-            AlertStage(self.factory, self.delivery_worker.wake, base_url, self.metrics),
-        ]
+        wake: Callable[[], None] = _nothing  # a deliverer in another process finds new deliveries on its own
+        if "deliver" in self.parts:
+            self.deliverer = Deliverer(
+                channels, RetryPolicy.from_settings(settings.alerts),
+                mirrors=mirrors_from_settings(settings.alerts, channels),
+                metrics=self.metrics,
+                links=UnsubscribeLinks.from_settings(settings.alerts),
+                limits=RateLimits(settings.alerts.rate_limits),
+                templates=AlertTemplates(settings.alerts.templates_dir),
+            )
+            self.delivery_worker = DeliveryWorker(self.deliverer, self.factory, settings.alerts.deliver_interval_seconds)
+            wake = self.delivery_worker.wake
+        stages: list[Stage] = []
+        if "classify" in self.parts:
+            stages.append(ClassifyStage(self.producer))
+        if "store" in self.parts:
+            self.store_stage = StoreStage(
+                self.factory, self.producer, self.metrics, settings.crawl.removed_after_missing
+            )
+            stages.append(self.store_stage)
+        if "alert" in self.parts:
+            stages.append(AlertStage(self.factory, wake, base_url, self.metrics))
         self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
-        self.delivery_worker.start()
+        if self.delivery_worker is not None:
+            self.delivery_worker.start()
         self._web_url = web_url
-        self._write_state(web_url)
+        if self.all_in_one:
+            self._write_state(web_url)
         # The embedded broker started empty: whatever this store had in flight before is gone.
         self.relay_outbox(lost_in_flight=self.broker is not None)
         return self
@@ -149,7 +194,7 @@ class Pipeline:
             self.producer.close()
         if self.broker is not None:
             self.broker.stop()
-        if self.settings.runtime_file.exists():
+        if self.all_in_one and self.settings.runtime_file.exists():
             self.settings.runtime_file.unlink()
         self.engine.dispose()
 
@@ -204,8 +249,9 @@ class Pipeline:
     def relay_outbox(self, lost_in_flight: bool = False) -> int:
         """Publish changes whose event never reached the broker (e.g. it restarted), and changes the alert
         stage never handled: all of them when ``lost_in_flight`` (this process's start, the embedded broker
-        restarted), otherwise those published more than ``alerts.realert_after_seconds`` ago."""
-        assert self.store_stage is not None
+        restarted), otherwise those published more than ``alerts.realert_after_seconds`` ago. A store's job."""
+        if self.store_stage is None:
+            return 0
         settle = 0.0 if lost_in_flight else self.settings.alerts.realert_after_seconds
         try:
             return self.store_stage.publish_outbox(unalerted_before=datetime.now(UTC) - timedelta(seconds=settle))
@@ -269,12 +315,12 @@ class Pipeline:
 
     def lag(self) -> dict[str, int]:
         assert self.bus is not None
-        return group_lag(self.bus, STAGE_TOPICS)
+        return group_lag(self.bus, CONSUMER_GROUPS)
 
     def export_lag(self) -> None:
         """Set ``policywatch_consumer_lag`` per group and partition (the daemon does it on a schedule)."""
         assert self.bus is not None
-        export_lag(self.metrics, partition_lag(self.bus, STAGE_TOPICS))
+        export_lag(self.metrics, partition_lag(self.bus, CONSUMER_GROUPS))
 
     def wait_idle(self, timeout_s: float = 60.0, settle_s: float = 0.5) -> None:
         """Block until every stage has consumed everything and nothing waits in outbox or delivery."""
@@ -348,6 +394,10 @@ class Pipeline:
             broker_pid=self.broker.pid if self.broker is not None else None,
         )
         self.settings.runtime_file.write_text(json.dumps(state.__dict__, indent=2), encoding="utf-8")
+
+
+def _nothing() -> None:
+    """Waking a deliverer that runs in another process: it finds the new deliveries on its next pass."""
 
 
 def _command_line(pid: int) -> str:

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.bus import BusConfig, group_lag
+from core.bus import BusConfig
+from core.consumer_lag import group_lag
 from core.errors import PolicywatchError
+from core.events import CONSUMER_GROUPS
 from core.settings import Settings
 from policywatch.terminal_tables import render_table
 from storage.db import make_engine, migrate, session_factory
@@ -77,7 +79,7 @@ def _lag(settings: Settings) -> dict[str, Any] | str:
     )
     config = BusConfig.from_settings(kafka, state["bootstrap_servers"])
     try:
-        return dict(group_lag(config, {"classify": "pages", "store": "documents", "alert": "changes"}))
+        return dict(group_lag(config, CONSUMER_GROUPS))
     except PolicywatchError as exc:
         return f"broker unreachable: {exc}"
 

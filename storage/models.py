@@ -226,6 +226,8 @@ class Change(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     alerted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # The trace id of the fetch this change came from (core.tracing), carried on to its alerts.
+    trace_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     document: Mapped[Document] = relationship()
 
@@ -282,6 +284,7 @@ class Alert(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None, index=True)
+    trace_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     subscription: Mapped[Subscription] = relationship()
     change: Mapped[Change] = relationship()

@@ -25,7 +25,7 @@ from core.settings import load_settings
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 BIN = Path(sys.executable).parent
 KUBERNETES_VERSION = "1.30.0"  # the oldest minor release the bundled schemas cover: the manifests stay portable
-# The process roles the issue fixes (their commands arrive with the second part of issue 12).
+# The process roles (policywatch.roles); tests/policywatch/test_roles.py runs each deployed command.
 ROLES = {"scheduler", "crawl-worker", "stage classify", "stage store", "stage alert", "deliver", "web"}
 
 

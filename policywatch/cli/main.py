@@ -21,6 +21,7 @@ from policywatch.cli.deliveries import deliveries
 from policywatch.cli.maintenance import backfill, reanalyze
 from policywatch.cli.operations import config_group, db_group
 from policywatch.cli.relations import compare_targets, diff, lineage, show
+from policywatch.cli.roles import ROLE_COMMANDS
 from policywatch.cli.service import crawl, demo, run, status
 from policywatch.cli.sources import sources
 
@@ -69,3 +70,5 @@ for _command in (
     main.add_command(_command)
 for _group in (config_group, db_group, accounts):
     main.add_command(_group)
+for _command in ROLE_COMMANDS:
+    main.add_command(_command)

@@ -28,8 +28,10 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.gzip import GZipMiddleware
 
+from alerts.channels import build_channels
 from core.captures import CaptureConfig
 from core.metrics import Metrics
+from core.settings import Settings
 from policywatch.web import (
     account_api,
     account_pages,
@@ -93,4 +95,24 @@ def create_app(
     return app
 
 
-__all__ = ["WebServer", "create_app"]
+def app_from_settings(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    metrics: Metrics,
+    health_checks: Callable[[], dict[str, Any]],
+    readiness_checks: Callable[[], dict[str, Any]],
+) -> FastAPI:
+    """The application as the daemon and every role serve it: the archive settings, a subscription's
+    test-send channels and the unsubscribe secret all come from ``settings``."""
+    return create_app(
+        factory, metrics, health_checks, readiness_checks,
+        captures=CaptureConfig.from_settings(settings),
+        expiring_days=settings.web.expiring_within_days,
+        channels=build_channels(settings.alerts),
+        allowed_networks=settings.alerts.allowed_networks,
+        archive_requires_key=settings.web.archive_requires_key,
+        unsubscribe_secret=settings.alerts.unsubscribe_secret.get_secret_value(),
+    )
+
+
+__all__ = ["WebServer", "app_from_settings", "create_app"]

@@ -3,7 +3,10 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from storage import analysis_revisions  # noqa: F401  (its table is part of the schema)
+from storage import (
+    analysis_revisions,  # noqa: F401  (its table is part of the schema)
+    domain_slots,  # noqa: F401  (its table is part of the schema)
+)
 from storage.models import Base
 
 config = context.config

@@ -183,6 +183,10 @@ def smtp_server() -> Iterator[SmtpServer]:
         controller.stop()
 
 
+# Test receivers listen on loopback, which webhook channels refuse unless allowed (alerts.allowed_networks).
+LOOPBACK = ["127.0.0.0/8"]
+
+
 @dataclass
 class HttpReceiver:
     """Records every POST; answers with the scripted statuses in order, then 200 (a 3xx points to

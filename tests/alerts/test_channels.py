@@ -25,9 +25,9 @@ from alerts.channels.base import ChannelContext
 from alerts.render import RenderedAlert
 from core.errors import PermanentError, TransientError
 from core.settings import AlertSettings, SmtpSettings
+from tests.alerts.conftest import LOOPBACK
 
 # The receivers listen on loopback, which outbound safety refuses unless allow-listed.
-LOOPBACK = ["127.0.0.0/8"]
 
 if TYPE_CHECKING:
     from .conftest import HttpReceiver, SmtpServer

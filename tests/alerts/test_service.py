@@ -23,10 +23,10 @@ from alerts.subscriptions import SubscriptionSpec, load_demo_subscriptions, sync
 from core.settings import AlertSettings, SmtpSettings
 from storage.db import transaction
 from storage.models import Alert, Change, Delivery, Subscription
+from tests.alerts.conftest import LOOPBACK
 from tests.clock import FakeClock
 
 # The receivers listen on loopback, which outbound safety refuses unless allow-listed.
-LOOPBACK = ["127.0.0.0/8"]
 
 if TYPE_CHECKING:
     from .conftest import HttpReceiver, Library, SmtpServer

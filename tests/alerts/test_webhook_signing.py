@@ -32,9 +32,7 @@ from policywatch.web import create_app
 from storage.accounts import create_account, create_key
 from storage.db import transaction
 from storage.models import Change, Delivery
-from tests.alerts.conftest import Library
-
-LOOPBACK = ["127.0.0.0/8"]
+from tests.alerts.conftest import LOOPBACK, Library
 
 
 @dataclass

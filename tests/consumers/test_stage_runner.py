@@ -16,7 +16,8 @@ import pytest
 from kafka import KafkaProducer
 
 from consumers.stage_runner import StageRunner
-from core.bus import BusConfig, EventConsumer, EventProducer, group_lag
+from core.bus import BusConfig, EventConsumer, EventProducer
+from core.consumer_lag import group_lag
 from core.errors import TransientError
 from core.events import DeadLetter, Envelope, PageGone, Payload, decode
 from core.metrics import Metrics

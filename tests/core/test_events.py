@@ -10,6 +10,7 @@ import pytest
 from core.events import (
     PAYLOAD_TYPES,
     TOPICS,
+    CrawlRequested,
     DeadLetter,
     DocumentChanged,
     DocumentGone,
@@ -41,6 +42,7 @@ SAMPLES: list[Payload] = [
     SourceInventory(source_id="sz", crawl_id="c1", finished_at=NOW, complete=True, seen_urls=[URL]),
     DocumentChanged(change_id=1, document_id=1, version_id=1, url=URL, kind="new", detected_at=NOW),
     DeadLetter(stage="classify", topic="t", partition=0, offset=3, key=None, error="boom", raw="{}"),
+    CrawlRequested(source_id="sz", requested_at=NOW),
 ]
 
 

@@ -22,11 +22,10 @@ from core.settings import AlertSettings, SmtpSettings
 from policywatch.cli import main
 from storage.db import transaction
 from storage.models import Change, Delivery, Subscription
-from tests.alerts.conftest import free_port
+from tests.alerts.conftest import LOOPBACK, free_port
 from tests.clock import FakeClock
 
 # The receivers listen on loopback, which outbound safety refuses unless allow-listed.
-LOOPBACK = ["127.0.0.0/8"]
 
 if TYPE_CHECKING:
     from tests.alerts.conftest import HttpReceiver, Library

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.bus import BusConfig, ensure_topics
+from core.events import CONSUMER_GROUPS
 from core.settings import load_settings
 from policywatch.demo import DemoScenario
-from policywatch.pipeline import STAGE_TOPICS, Pipeline
+from policywatch.pipeline import Pipeline
 from storage.models import Alert, Delivery, Document, DocumentVersion
 from tests.conftest import BROKERS
 from tools.apache_kafka import ApacheKafka
@@ -73,7 +74,7 @@ def topic_ends(bus: BusConfig) -> dict[str, int]:
     consumer = KafkaConsumer(bootstrap_servers=list(bus.bootstrap_servers))
     try:
         ends = {}
-        for logical in STAGE_TOPICS.values():
+        for logical in CONSUMER_GROUPS.values():
             tps = [TopicPartition(bus.topic(logical), p) for p in range(bus.partitions)]
             ends[logical] = sum(consumer.end_offsets(tps).values())
         return ends

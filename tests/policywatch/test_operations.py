@@ -43,7 +43,7 @@ def test_config_check_reaches_database_broker_and_object_storage(
     assert code == 0, lines
     assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 5 and lines[-1] == "configuration ok"
     assert "schema at revision (empty)" in lines[2] and "`policywatch db upgrade`" in lines[2]
-    assert "4 topics to be created at start" in lines[3]
+    assert "5 topics to be created at start" in lines[3]
     assert lines[4].endswith(f"s3://{s3_captures['s3']['bucket']}/warc/ at {s3_captures['s3']['endpoint_url']}")
     assert "test-secret" not in "\n".join(lines)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import generate_latest
 
+from core.events import CONSUMER_GROUPS
 from core.settings import load_settings
 from crawlers.simulator import SimulatedSites
 from policywatch.pipeline import Pipeline
@@ -53,5 +54,5 @@ def test_a_crawl_to_delivery_run_fills_latency_delivery_crawl_and_lag_metrics(si
     assert found['policywatch_crawls_total{outcome="ok",source="sim-nansha"}'] == 1
     lags = {key: value for key, value in found.items() if key.startswith("policywatch_consumer_lag{")}
     groups = {key.split('group="')[1].split('"')[0] for key in lags}
-    assert groups == {"policywatch.classify", "policywatch.store", "policywatch.alert"}
-    assert len(lags) == 3 * settings.kafka.partitions and set(lags.values()) == {0.0}  # all drained
+    assert groups == {f"policywatch.{group}" for group in CONSUMER_GROUPS}  # crawl-worker too (lag 0 here)
+    assert len(lags) == len(CONSUMER_GROUPS) * settings.kafka.partitions and set(lags.values()) == {0.0}  # all drained
