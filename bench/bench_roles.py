@@ -96,11 +96,13 @@ def _latencies(kafka: dict[str, Any], label: str) -> list[float]:
         settings = load_settings(
             None, var_dir=Path(tmp) / "var", kafka=kafka, web={"enabled": False},
             crawl={"simulator_url": sites.base_url, "sources_dirs": [Path(tmp) / "sources"]},
-            alerts={"subscriptions_file": _subscriptions(Path(tmp), receiver.url)},
+            alerts={"subscriptions_file": _subscriptions(Path(tmp), receiver.url),
+                    "allowed_networks": ["127.0.0.0/8"]},  # the receiver is on loopback
         )
         try:
             with Pipeline(settings) as pipeline:
                 pipeline.extra_crawl_settings = {"AUTOTHROTTLE_ENABLED": "False"}
+                pipeline.wait_ready()  # as the daemon does before its first crawl
                 for source in pipeline.sources:
                     pipeline.crawl(source.id)
                 deadline = time.monotonic() + 60

@@ -68,6 +68,8 @@ class StageRunner:
         self.handled = 0
         self.consecutive_failures = 0
         self.last_progress_at: float | None = None  # time.time() of the last record handled or idle poll
+        # Set once the group has assigned this stage its partitions (events published before wait, not lost).
+        self.joined = threading.Event()
 
     def start(self) -> StageRunner:
         self._thread = threading.Thread(target=self.run, name=f"stage-{self.stage.name}", daemon=True)
@@ -117,6 +119,8 @@ class StageRunner:
         backoff = 0.5
         while not self._stop.is_set():
             records = self._consumer.poll(self._poll_timeout_ms)
+            if not self.joined.is_set() and self._consumer.assigned:
+                self.joined.set()
             if not records:
                 self._progressed()
             for index, record in enumerate(records):

@@ -232,6 +232,12 @@ class EventConsumer:
         except KafkaError as exc:
             raise BusUnavailable(f"cannot reach Kafka at {config.bootstrap_servers}: {exc}") from exc
 
+    @property
+    def assigned(self) -> bool:
+        """Whether the group has given this member its partitions. A group's first join waits out the
+        broker's initial rebalance delay (about 3 s on Tansu and on Apache Kafka's defaults)."""
+        return bool(self._consumer.assignment())
+
     def poll(self, timeout_ms: int = 500) -> list[Record]:
         try:
             batches = self._consumer.poll(timeout_ms=timeout_ms)

@@ -6,14 +6,13 @@ file is handed to the capture store (``core.captures``: it stays in the local fo
 S3-compatible object storage). The reference of each response record — ``<file name>#<WARC-Record-ID>``
 locally, ``s3://bucket/key#<WARC-Record-ID>`` in object storage — is put in
 ``request.meta["pw_warc_record"]`` and travels in ``PageFetched.warc_record``, so a stored version links
-to exactly what was served, readable from any node (``read_captured``).
+to exactly what was served, readable from any node (``crawlers.warc_reader``, which needs no Scrapy).
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,17 +21,13 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from core.captures import (
-    CaptureConfig,
     CaptureStore,
     LocalCaptureStore,
     capture_store,
-    open_capture,
-    split_reference,
 )
 from core.errors import CaptureStorageUnavailable
 from crawlers.config import CrawlConfig
@@ -191,35 +186,3 @@ class WarcCaptureMiddleware:
             return response
         self.stats.inc_value("policywatch/warc_records")
         return response
-
-
-@dataclass(frozen=True)
-class CapturedResponse:
-    """One response as it was served, read back from the archive."""
-
-    url: str
-    status_line: str
-    headers: list[tuple[str, str]]
-    body: bytes
-
-
-def read_captured(captures: CaptureConfig, reference: str) -> CapturedResponse:
-    """Find ``<location>#<record id>`` (as stored with each document version) and return the response,
-    from the local folder or from object storage, whichever the reference names.
-
-    Raises LookupError when the file or the record is not there, CaptureStorageUnavailable when the
-    object storage does not answer.
-    """
-    location, record_id = split_reference(reference)
-    with open_capture(captures, location) as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_headers.get_header("WARC-Record-ID") != record_id:
-                continue
-            http = record.http_headers
-            return CapturedResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                status_line=http.statusline if http else "",
-                headers=list(http.headers) if http else [],
-                body=record.content_stream().read(),
-            )
-    raise LookupError(f"record {record_id} not found in {location}")

@@ -11,7 +11,6 @@ coalesced), an outbox relay and the broker supervisor; deliveries have their own
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from typing import Any
 
@@ -19,13 +18,14 @@ from core.errors import PolicywatchError
 from core.settings import Settings
 from policywatch.alert_jobs import AlertJobs
 from policywatch.crawl_schedule import LAG_EXPORT_SECONDS, enabled_sources, new_scheduler, schedule_crawls
+from policywatch.foreground import ForegroundProcess
 from policywatch.pipeline import Pipeline
 from policywatch.web import WebServer, app_from_settings
 
 log = logging.getLogger(__name__)
 
 
-class Daemon:
+class Daemon(ForegroundProcess):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pipeline = Pipeline(settings)
@@ -67,6 +67,7 @@ class Daemon:
         except BaseException:
             self.stop()
             raise
+        self.pipeline.wait_ready()  # the first crawl's pages are handled at once, not after the groups' join
         sources = enabled_sources(self.settings, self.pipeline.sources)
         # The scheduler role, dispatching to a crawl in this process instead of a crawl request.
         schedule_crawls(self.scheduler, self.settings, sources, self._crawl_job)
@@ -95,18 +96,6 @@ class Daemon:
             self.pipeline.supervise_broker()
         except PolicywatchError as exc:
             log.error("embedded broker could not be restarted: %s (next try in 5 s)", exc)
-
-    def request_stop(self, *_: object) -> None:
-        self._stop.set()
-
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.request_stop)
-        signal.signal(signal.SIGINT, self.request_stop)
-        self.start()
-        try:
-            self._stop.wait()
-        finally:
-            self.stop()
 
     def stop(self) -> None:
         log.info("stopping: finishing in-flight work")

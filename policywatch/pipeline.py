@@ -30,6 +30,7 @@ from consumers.classify_stage import ClassifyStage
 from consumers.conflicts import retry_on_conflict
 from consumers.stage_runner import Stage, StageRunner
 from consumers.store_stage import StoreStage
+from consumers.warm_up import warm_up
 from core.bus import BusConfig, EventProducer, ensure_topics
 from core.consumer_lag import export_lag, group_lag, partition_lag
 from core.embedded_broker import EmbeddedBroker
@@ -175,6 +176,8 @@ class Pipeline:
         if "alert" in self.parts:
             stages.append(AlertStage(self.factory, wake, base_url, self.metrics))
         self.runners = [StageRunner(stage, self.bus, self.producer, self.metrics).start() for stage in stages]
+        if stages:  # while their consumers join, so the first documents do not wait for it
+            warm_up(analysis="classify" in self.parts or "store" in self.parts, search="store" in self.parts)
         if self.delivery_worker is not None:
             self.delivery_worker.start()
         self._web_url = web_url
@@ -321,6 +324,17 @@ class Pipeline:
         """Set ``policywatch_consumer_lag`` per group and partition (the daemon does it on a schedule)."""
         assert self.bus is not None
         export_lag(self.metrics, partition_lag(self.bus, CONSUMER_GROUPS))
+
+    def wait_ready(self, timeout_s: float = 30.0) -> bool:
+        """Block until every stage has been assigned its partitions (a group's first join takes ~3 s), so a
+        crawl started now is handled at once rather than after the join; False if that took too long
+        (nothing is lost then: the stages pick up the events when they join)."""
+        deadline = time.monotonic() + timeout_s
+        for runner in self.runners:
+            if not runner.joined.wait(max(0.0, deadline - time.monotonic())):
+                log.warning("stage %s has not joined its group after %.0f s; continuing", runner.stage.name, timeout_s)
+                return False
+        return True
 
     def wait_idle(self, timeout_s: float = 60.0, settle_s: float = 0.5) -> None:
         """Block until every stage has consumed everything and nothing waits in outbox or delivery."""

@@ -14,7 +14,6 @@ consumer-lag gauge (jobs that are idempotent, so a second scheduler duplicates n
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +31,7 @@ from policywatch.crawl_schedule import (
     schedule_crawls,
 )
 from policywatch.crawl_worker import CrawlWorker
+from policywatch.foreground import ForegroundProcess
 from policywatch.pipeline import Pipeline
 from policywatch.web import WebServer, app_from_settings
 
@@ -48,7 +48,7 @@ def pipeline_parts(role: str) -> frozenset[str]:
     return frozenset({"deliver"}) if role == "deliver" else frozenset()
 
 
-class RoleProcess:
+class RoleProcess(ForegroundProcess):
     """One role, run until stopped."""
 
     def __init__(self, settings: Settings, role: str) -> None:
@@ -141,18 +141,6 @@ class RoleProcess:
                 job()
 
         threading.Thread(target=loop, name=f"{self.role}-periodic", daemon=True).start()
-
-    def request_stop(self, *_: object) -> None:
-        self._stop.set()
-
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.request_stop)
-        signal.signal(signal.SIGINT, self.request_stop)
-        self.start()
-        try:
-            self._stop.wait()
-        finally:
-            self.stop()
 
     def stop(self) -> None:
         level = logging.INFO if self._running else logging.DEBUG  # a failed start says why in one line

@@ -17,10 +17,11 @@ import html
 import json
 import random
 import re
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from crawlers.simulator.http_server import BackgroundHttpServer
 
 PAGE_SIZE = 20
 CITIES = (
@@ -68,6 +69,7 @@ class GeneratedSites:
     def __init__(self, count: int, docs_per_site: int, seeds_dir: Path, labeled_dir: Path,
                  host: str = "127.0.0.1", seed: int = 12) -> None:
         self.count, self.docs_per_site, self._host = count, docs_per_site, host
+        self._http = BackgroundHttpServer("generated sites")
         seeds, labeled = _material(seeds_dir, labeled_dir)
         rng = random.Random(seed)
         self.documents: dict[str, list[GeneratedDocument]] = {}
@@ -90,8 +92,6 @@ class GeneratedSites:
                 docs.append(GeneratedDocument(site_id, 1000 + number, title, date, f"{city}人民政府办公厅", body))
             self.documents[site_id] = sorted(docs, key=lambda d: (d.date, d.number), reverse=True)
         self._pages = self._render()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.requests = 0
 
     @property
@@ -167,20 +167,11 @@ class GeneratedSites:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((self._host, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="generated-sites", daemon=True)
-        self._thread.start()
+        self._http.serve(self._host, 0, Handler)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> GeneratedSites:
         return self.start()
@@ -190,10 +181,7 @@ class GeneratedSites:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("generated sites are not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._http.base_url
 
 
 def _page(title: str, body: str) -> bytes:

@@ -16,10 +16,11 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from crawlers.simulator.attachments import make_docx_bomb, make_pdf_bomb
+from crawlers.simulator.http_server import BackgroundHttpServer
 from crawlers.simulator.sites import (
     CAPTCHA_PAGE,
     COLUMN,
@@ -104,8 +105,7 @@ class SimulatedSites:
         self._validators: dict[str, str] = {site: spec.validators for site, spec in SITES.items()}
         self._errors: dict[str, list[_Injected]] = {site: [] for site in SITES}
         self._log: list[ServedRequest] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = BackgroundHttpServer("simulated sites")
         self._clock = int(time.time()) - 86400
         for site_id, doc in seed_documents().items():
             doc.modified = self._tick()
@@ -116,20 +116,11 @@ class SimulatedSites:
 
     def start(self) -> SimulatedSites:
         handler = type("Handler", (_Handler,), {"sites": self})
-        self._server = ThreadingHTTPServer((self._host, self._port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="simulated-sites", daemon=True)
-        self._thread.start()
+        self._http.serve(self._host, self._port, handler)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> SimulatedSites:
         return self.start()
@@ -139,10 +130,7 @@ class SimulatedSites:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("simulated sites are not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._http.base_url
 
     # --- mutations ------------------------------------------------------------------------------
 

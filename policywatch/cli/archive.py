@@ -37,7 +37,7 @@ def replay(obj: Context, version_id: int, output: Path | None) -> None:
     """Show exactly what the site served for a stored document version (from the WARC archive, local or
     in object storage: any node with the same settings can replay any capture)."""
     from core.captures import CaptureConfig
-    from crawlers.warc import read_captured
+    from crawlers.warc_reader import read_captured
     from storage.db import make_engine, session_factory
     from storage.models import DocumentVersion
 

@@ -51,7 +51,7 @@ def reanalyze(obj: Context, since: str | None, source_id: str | None, as_json: b
     from consumers.reanalysis import Reanalyser, versions_to_reanalyse
     from core.captures import CaptureConfig
     from crawlers.catalog import collect_sources
-    from crawlers.warc import read_captured
+    from crawlers.warc_reader import read_captured
     from storage.db import make_engine, migrate, session_factory
     from zhtext.decoding import decode_bytes
 

@@ -13,7 +13,7 @@ from core.captures import CaptureConfig, s3_client
 from core.embedded_broker import free_port
 from core.settings import CaptureSettings, load_settings
 from crawlers.runner import run_crawl
-from crawlers.warc import read_captured
+from crawlers.warc_reader import read_captured
 from tests.crawl_fixtures import FAST
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
 from core.errors import NotFound
-from crawlers.warc import CapturedResponse, read_captured
+from crawlers.warc_reader import CapturedResponse, read_captured
 from policywatch.archive.models import Shape
 from policywatch.web.context import Context, WebContext
 from policywatch.web.params import VersionId
