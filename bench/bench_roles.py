@@ -142,8 +142,16 @@ def _pages(count: int) -> list[PageFetched]:
     return pages[:count]
 
 
-def _throughput(bootstrap: str, postgres: TestPostgres, instances: int) -> float:
-    """Documents per second through the three stages with ``instances`` processes of each."""
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat, in clock ticks."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _throughput(bootstrap: str, postgres: TestPostgres, instances: int) -> tuple[float, float]:
+    """Documents per second through the three stages with ``instances`` processes of each, and how many
+    of the machine's cores were busy meanwhile (stages, broker and database together)."""
     suffix = uuid.uuid4().hex[:8]
     kafka = KafkaSettings(bootstrap_servers=[bootstrap], topic_prefix=f"bench{suffix}", group_prefix=f"bench{suffix}",
                           idempotent_producer=True, partitions=4)
@@ -190,10 +198,11 @@ def _throughput(bootstrap: str, postgres: TestPostgres, instances: int) -> float
                 producer.publish(page, trace_id=new_trace_id())
             wait_alerts(len(warmup), 120)
             time.sleep(3.0)  # let the rebalance after the last join settle
-            started = time.monotonic()
+            started, (busy_before, total_before) = time.monotonic(), _busy_jiffies()
             producer.publish_many(measured, trace_id="")
             wait_alerts(len(pages), 300)
             elapsed = time.monotonic() - started
+            busy_after, total_after = _busy_jiffies()
         finally:
             producer.close()
             for process in processes:
@@ -205,7 +214,8 @@ def _throughput(bootstrap: str, postgres: TestPostgres, instances: int) -> float
                     process.kill()
             engine.dispose()
             postgres.drop_database(url)
-    return len(measured) / elapsed
+    busy_cores = (os.cpu_count() or 1) * (busy_after - busy_before) / max(1, total_after - total_before)
+    return len(measured) / elapsed, busy_cores
 
 
 def run() -> list[Row]:
@@ -225,12 +235,17 @@ def run() -> list[Row]:
                 Row("latency fetch→alert delivered, Kafka p95", _percentile(on_kafka, 0.95), 2.0, "s", "goal p95 2 s"),
             ]
             postgres = TestPostgres.start()
-            one = _throughput(kafka.bootstrap, postgres, 1)
-            two = _throughput(kafka.bootstrap, postgres, 2)
+            one, busy_one = _throughput(kafka.bootstrap, postgres, 1)
+            two, busy_two = _throughput(kafka.bootstrap, postgres, 2)
+            cores = os.cpu_count() or 1
             rows += [
                 Row("throughput classify→store→alert, 2 instances", two, one, "docs/s", "1 instance per stage",
                     f"{THROUGHPUT_DOCS} docs, Apache Kafka + PostgreSQL, stage processes; goal ratio >= 1.8; "
-                    f"{os.cpu_count()} cores"),
+                    f"{cores} cores"),
+                # What this machine allows: with one instance per stage `busy_one` cores were already busy, so
+                # no number of instances can do better than cores / busy_one here.
+                Row("throughput ceiling on this machine", cores / busy_one, 1.8, "×", "goal ratio",
+                    f"{cores} cores / {busy_one:.2f} busy with 1 instance per stage ({busy_two:.2f} with 2)"),
             ]
     except KafkaUnavailable as exc:
         print(f"bench_roles: Apache Kafka not available ({exc}); Kafka rows skipped", file=sys.stderr)
