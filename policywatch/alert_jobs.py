@@ -8,7 +8,7 @@ run tries again: the jobs are idempotent, so a missed or repeated run loses and 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -42,27 +42,24 @@ class AlertJobs:
 
     def lifecycle(self) -> int:
         """Raise the lifecycle events now due (即将失效, 已失效, 已被替代); how many were raised."""
-        try:
-            with transaction(self._factory) as session:
-                raised = check_lifecycle(
-                    session, self._clock(), timezone=self._settings.timezone,
-                    notice_days=self._settings.expiry_notice_days, base_url=self._base_url,
-                )
-        except PolicywatchError as exc:
-            log.warning("lifecycle check failed: %s (next try on schedule)", exc)
-            return 0
-        if raised:
-            self._wake()
-        return len(raised)
+        return self._run("lifecycle check", lambda session: check_lifecycle(
+            session, self._clock(), timezone=self._settings.timezone,
+            notice_days=self._settings.expiry_notice_days, base_url=self._base_url,
+        ))
 
     def digests(self) -> int:
         """Write the daily and weekly digests now due (one message each, never empty); how many."""
+        return self._run("digest run", lambda session: send_digests(
+            session, self._clock(), timezone=self._settings.timezone, base_url=self._base_url,
+        ))
+
+    def _run(self, what: str, job: Callable[[Session], Sequence[object]]) -> int:
+        """One job in one transaction; the deliverer is woken after the commit if it wrote anything."""
         try:
             with transaction(self._factory) as session:
-                written = send_digests(session, self._clock(), timezone=self._settings.timezone,
-                                       base_url=self._base_url)
+                written = job(session)
         except PolicywatchError as exc:
-            log.warning("digest run failed: %s (next try on schedule)", exc)
+            log.warning("%s failed: %s (next try on schedule)", what, exc)
             return 0
         if written:
             self._wake()

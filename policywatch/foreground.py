@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import signal
 import threading
+from abc import ABC, abstractmethod
 from typing import Any
 
 
-class ForegroundProcess:
-    """Subclasses set ``self._stop`` (a threading.Event) and define ``start`` and ``stop``."""
+class ForegroundProcess(ABC):
+    """Subclasses set ``self._stop`` (a threading.Event) and say how they start and stop."""
 
     _stop: threading.Event
 
+    @abstractmethod
     def start(self) -> Any:
-        raise NotImplementedError
+        """Start every part; raise (after stopping what started) if one cannot."""
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop every part, finishing the work in hand."""
 
     def request_stop(self, *_: object) -> None:
         self._stop.set()

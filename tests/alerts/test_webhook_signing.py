@@ -5,11 +5,10 @@ schema we publish."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -32,7 +31,7 @@ from policywatch.web import create_app
 from storage.accounts import create_account, create_key
 from storage.db import transaction
 from storage.models import Change, Delivery
-from tests.alerts.conftest import LOOPBACK, Library
+from tests.alerts.conftest import LOOPBACK, Library, serving
 
 
 @dataclass
@@ -67,16 +66,9 @@ def receiver() -> Iterator[VerifyingReceiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    try:
+    with serving(Handler) as url:
+        state.url = f"{url}/hook"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _subscribe(factory: sessionmaker[Session], url: str) -> str:

@@ -22,9 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 def test_a_started_pipeline_is_ready_once_every_stage_has_joined_its_group(
     tmp_path: Path, broker: EmbeddedBroker
 ) -> None:
+    unique = f"ready{time.monotonic_ns()}"  # groups too: another test's group may still be rebalancing
     settings = load_settings(
         None, var_dir=tmp_path, web={"enabled": False},
-        kafka={"bootstrap_servers": [broker.bootstrap], "topic_prefix": f"ready{time.monotonic_ns()}"},
+        kafka={"bootstrap_servers": [broker.bootstrap], "topic_prefix": unique, "group_prefix": unique},
     )
     with Pipeline(settings) as pipeline:
         assert len(pipeline.runners) == 3
@@ -42,7 +43,8 @@ def test_the_scheduler_role_runs_crawl_requests_lifecycle_digests_and_the_lag_ga
     engine.dispose()
     settings = load_settings(
         None, var_dir=tmp_path, web={"enabled": False}, database={"url": database},
-        kafka={"bootstrap_servers": [broker.bootstrap], "topic_prefix": f"sched{time.monotonic_ns()}"},
+        kafka={"bootstrap_servers": [broker.bootstrap], "topic_prefix": f"sched{time.monotonic_ns()}",
+               "group_prefix": f"sched{time.monotonic_ns()}"},
     )
     role = RoleProcess(settings, "scheduler").start()
     try:
